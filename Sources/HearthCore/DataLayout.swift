@@ -1,0 +1,33 @@
+import Foundation
+
+/// Where a node keeps its files under its data directory (see docs/storage-format.md).
+public struct DataLayout: Sendable {
+    public let root: URL
+
+    public init(root: URL) {
+        self.root = root.standardizedFileURL
+    }
+
+    /// The node registry: spaces, collections, keys.
+    public var registry: URL { root.appendingPathComponent("node.sqlite") }
+
+    /// The directory of a space.
+    public func space(_ space: String) -> URL {
+        root.appendingPathComponent("spaces").appendingPathComponent(space)
+    }
+
+    /// The directory of a headless collection, relative to the root (as the registry records it).
+    public static func collectionPath(space: String, projectID: String) -> String {
+        "spaces/\(space)/collections/\(projectID)"
+    }
+
+    /// Resolves a path recorded in the registry.
+    public func resolve(_ relativePath: String) -> URL {
+        root.appendingPathComponent(relativePath)
+    }
+
+    /// The Base database inside a collection directory.
+    public static func baseDatabase(in collectionDirectory: URL) -> URL {
+        collectionDirectory.appendingPathComponent("data.sqlite")
+    }
+}

@@ -1,0 +1,49 @@
+import Foundation
+
+/// Settings of one node. Plain values with defaults; loading from flags and environment
+/// happens in the executable.
+public struct NodeConfiguration: Sendable {
+    /// The data directory (`HEARTH_DATA`, default `./hearth-data`).
+    public var dataDirectory: URL
+    /// The address to listen on.
+    public var host: String
+    public var port: Int
+    /// How often expired Base items are purged from disk (they are hidden at once regardless).
+    public var expiryPurgeInterval: Duration
+    public var baseLimits: BaseLimits
+
+    public init(
+        dataDirectory: URL = URL(fileURLWithPath: "hearth-data"),
+        host: String = "127.0.0.1",
+        port: Int = 4200,
+        expiryPurgeInterval: Duration = .seconds(60),
+        baseLimits: BaseLimits = BaseLimits()
+    ) {
+        self.dataDirectory = dataDirectory
+        self.host = host
+        self.port = port
+        self.expiryPurgeInterval = expiryPurgeInterval
+        self.baseLimits = baseLimits
+    }
+}
+
+/// The limits of Deta Base's API (spec §1.8), in one place.
+public struct BaseLimits: Sendable {
+    /// Items per `PUT /items`.
+    public var maxItemsPerPut = 25
+    /// Bytes of one request body.
+    public var maxRequestBytes = 16 * 1024 * 1024
+    /// Bytes of one stored item.
+    public var maxItemBytes = 400 * 1024
+    /// UTF-8 bytes of a key.
+    public var maxKeyBytes = 1024
+    /// Items of a query page when the client gives no limit.
+    public var defaultQueryLimit = 1000
+    /// Bytes of items in one query page; a longer page stops early with `paging.last` set, as
+    /// Deta's scan window did, so one request cannot hold gigabytes in memory.
+    public var maxQueryPageBytes = 8 * 1024 * 1024
+    /// Nesting depth of items and request bodies.
+    public var maxDepth = 64
+
+    public init() {}
+}

@@ -1,0 +1,30 @@
+import Foundation
+
+/// A space: one person's cloud on the node.
+public struct Space: Sendable, Equatable, Codable {
+    public var id: String
+    public var name: String
+    public var createdAt: Date
+}
+
+/// A collection: the Bases and Drives addressed by one project id.
+public struct Collection: Sendable, Equatable, Codable {
+    /// The project id, the part of a data key before `_`.
+    public var id: String
+    public var space: String
+    public var name: String
+    /// Its directory, relative to the data directory.
+    public var path: String
+    public var createdAt: Date
+}
+
+/// A data key's public facts; the secret itself is never stored.
+public struct DataKeyInfo: Sendable, Equatable, Codable {
+    public var id: String
+    public var collection: String
+    public var name: String
+    /// The first characters of the secret, to tell keys apart.
+    public var hint: String
+    public var createdAt: Date
+    public var revokedAt: Date?
+}
