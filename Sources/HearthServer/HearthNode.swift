@@ -1,0 +1,44 @@
+import Foundation
+import HearthBase
+import HearthCore
+import HearthHTTP
+import HearthRegistry
+import Hummingbird
+import Logging
+import ServiceLifecycle
+
+/// The composition root: opens the data directory and runs the HTTP server and background
+/// services in one `ServiceGroup`, which stops them in reverse order on SIGINT or SIGTERM.
+public struct HearthNode: Sendable {
+    public let configuration: NodeConfiguration
+    public let services: NodeServices
+    let logger: Logger
+
+    public init(configuration: NodeConfiguration, logger: Logger) throws {
+        self.configuration = configuration
+        self.logger = logger
+        let layout = DataLayout(root: configuration.dataDirectory)
+        services = NodeServices(
+            layout: layout,
+            registry: try Registry(layout: layout),
+            stores: BaseStores(limits: configuration.baseLimits),
+            limits: configuration.baseLimits)
+    }
+
+    /// Runs until a termination signal; `onListening` gets the bound port (useful with port 0).
+    public func run(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        let router = NodeRouter.build(services)
+        let application = Application(
+            router: router,
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Hearth"),
+            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? configuration.port) },
+            logger: logger)
+        let purge = ExpiryPurgeService(stores: services.stores, interval: configuration.expiryPurgeInterval, logger: logger)
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: purge), .init(service: application)],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger))
+        try await group.run()
+    }
+}

@@ -1,0 +1,62 @@
+import ArgumentParser
+import Foundation
+import HearthCore
+import HearthServer
+import Logging
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a node: the Base API and the node's routes, until Ctrl-C or SIGTERM.")
+
+    @OptionGroup var options: DataOptions
+
+    @Option(help: "The address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "The port to listen on (0 picks a free one).")
+    var port = 4200
+
+    @Option(help: "Seconds between purges of expired items from disk (they are hidden at once).")
+    var purgeInterval = 60
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error or critical.")
+    var logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"] ?? "info"
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535.") }
+        guard purgeInterval > 0 else { throw ValidationError("--purge-interval must be positive.") }
+        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("Unknown log level '\(logLevel)'.") }
+    }
+
+    func run() async throws {
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let configuration = NodeConfiguration(
+            dataDirectory: options.directory, host: host, port: port,
+            expiryPurgeInterval: .seconds(purgeInterval))
+        let node = try await failing { try HearthNode(configuration: configuration, logger: Logger(label: "hearth")) }
+        let host = self.host, data = options.directory.standardizedFileURL.path
+        try await node.run { port in
+            FileHandle.standardOutput.write(Data((Self.banner(url: "http://\(host):\(port)", data: data) + "\n").utf8))
+        }
+    }
+
+    static func banner(url: String, data: String) -> String {
+        """
+        Hearth is running at \(url)
+          data: \(data)
+
+        Next:
+          hearth collection create notes --data \(data)
+              creates a collection and prints its project id and data key
+          curl -X PUT \(url)/v1/<project id>/notes/items -H 'X-API-Key: <data key>' \\
+               -d '{"items":[{"title":"hello"}]}'
+
+        Stop with Ctrl-C.
+        """
+    }
+}
