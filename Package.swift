@@ -91,6 +91,8 @@ let package = Package(
                 "HearthCore", "HearthBase", "HearthRegistry", "HearthHTTP", "HearthServer",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -24,5 +24,6 @@ public struct BaseError: HearthError {
     public static let storage: ErrorCode = "base.storage"
 
     static func bad(_ message: String) -> BaseError { BaseError(badRequest, message) }
-    static let query = BaseError(badQuery, "Bad query")
+    /// The one error every invalid query gets, with the exact message clients compare.
+    public static let invalidQuery = BaseError(badQuery, "Bad query")
 }

@@ -28,11 +28,4 @@ public enum Secrets {
             return byte < 16 ? "0" + hex : hex
         }.joined()
     }
-
-    /// Compares two strings in time independent of where they differ.
-    public static func constantTimeEquals(_ a: String, _ b: String) -> Bool {
-        let left = Array(a.utf8), right = Array(b.utf8)
-        guard left.count == right.count else { return false }
-        return zip(left, right).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
-    }
 }

@@ -36,10 +36,10 @@ public enum QueryParser {
         case .object(let object): maps = [object]
         case .array(let elements):
             maps = try elements.map { element throws(BaseError) in
-                guard case .object(let object) = element else { throw BaseError.query }
+                guard case .object(let object) = element else { throw BaseError.invalidQuery }
                 return object
             }
-        default: throw BaseError.query
+        default: throw BaseError.invalidQuery
         }
         var branches: [[Condition]] = []
         var keyConditions: [KeyCondition?] = []
@@ -49,7 +49,7 @@ public enum QueryParser {
             for member in map.members {
                 let (path, op) = try parseSelector(member.key)
                 if path == "key" {
-                    guard keyCondition == nil else { throw BaseError.query }
+                    guard keyCondition == nil else { throw BaseError.invalidQuery }
                     keyCondition = try parseKeyCondition(op, member.value)
                 } else {
                     try checkOperand(op, member.value)
@@ -61,7 +61,7 @@ public enum QueryParser {
         }
         // Either no branch has a key condition, or every branch has the same one.
         let first = keyConditions.first ?? nil
-        guard keyConditions.allSatisfy({ $0 == first }) else { throw BaseError.query }
+        guard keyConditions.allSatisfy({ $0 == first }) else { throw BaseError.invalidQuery }
         if branches.allSatisfy(\.isEmpty) { branches = [] }
         return Query(branches: branches, keyCondition: first)
     }
@@ -69,12 +69,12 @@ public enum QueryParser {
     /// Splits `path?op` into its path and resolved operator.
     static func parseSelector(_ selector: String) throws(BaseError) -> (String, Operator) {
         guard let mark = selector.firstIndex(of: "?") else {
-            guard !selector.isEmpty else { throw BaseError.query }
+            guard !selector.isEmpty else { throw BaseError.invalidQuery }
             return (selector, .equal)
         }
         let path = String(selector[..<mark])
         guard !path.isEmpty, let op = Operator(suffix: selector[selector.index(after: mark)...]) else {
-            throw BaseError.query
+            throw BaseError.invalidQuery
         }
         return (path, op)
     }
@@ -83,17 +83,17 @@ public enum QueryParser {
         switch op {
         case .equal, .notEqual: return
         case .less, .greater, .lessOrEqual, .greaterOrEqual:
-            guard value.isComparable else { throw BaseError.query }
+            guard value.isComparable else { throw BaseError.invalidQuery }
         case .prefix:
-            guard value.stringValue != nil else { throw BaseError.query }
+            guard value.stringValue != nil else { throw BaseError.invalidQuery }
         case .range:
             guard case .array(let bounds) = value, bounds.count == 2, bounds[0].isComparable,
                 bounds[0].typeName == bounds[1].typeName
-            else { throw BaseError.query }
+            else { throw BaseError.invalidQuery }
         case .contains, .notContains:
             switch value {
             case .string, .number, .bool: return
-            default: throw BaseError.query
+            default: throw BaseError.invalidQuery
             }
         }
     }
@@ -102,10 +102,10 @@ public enum QueryParser {
         if op == .range {
             guard case .array(let bounds) = value, bounds.count == 2,
                 let low = bounds[0].stringValue, let high = bounds[1].stringValue
-            else { throw BaseError.query }
+            else { throw BaseError.invalidQuery }
             return .range(low, high)
         }
-        guard let string = value.stringValue else { throw BaseError.query }
+        guard let string = value.stringValue else { throw BaseError.invalidQuery }
         switch op {
         case .equal: return .equal(string)
         case .notEqual: return .notEqual(string)
@@ -114,7 +114,7 @@ public enum QueryParser {
         case .greater: return .greater(string)
         case .greaterOrEqual: return .greaterOrEqual(string)
         case .prefix: return .prefix(string)
-        case .range, .contains, .notContains: throw BaseError.query
+        case .range, .contains, .notContains: throw BaseError.invalidQuery
         }
     }
 }
