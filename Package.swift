@@ -119,6 +119,7 @@ let package = Package(
             dependencies: [
                 "HearthHTTP", "HearthTesting",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: swiftSettings
         ),
