@@ -1,9 +1,9 @@
 import Foundation
 import HTTPTypes
-import Hummingbird
 import HearthBase
 import HearthCore
 import HearthRegistry
+import Hummingbird
 import Logging
 import NIOCore
 

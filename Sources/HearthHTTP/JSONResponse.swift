@@ -1,5 +1,5 @@
-import Hummingbird
 import HearthCore
+import Hummingbird
 
 /// Builders for the API's JSON responses, always with `Content-Type: application/json`.
 enum JSONResponse {

@@ -1,7 +1,7 @@
-import Hummingbird
 import HearthBase
 import HearthCore
 import HearthRegistry
+import Hummingbird
 
 /// The services a node's HTTP routes need.
 public struct NodeServices: Sendable {

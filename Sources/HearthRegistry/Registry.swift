@@ -38,7 +38,8 @@ public final class Registry: Sendable {
             guard try Bool.fetchOne(db, sql: "SELECT 1 FROM spaces WHERE id = ?", arguments: [space]) != nil else {
                 throw RegistryError(RegistryError.notFound, "No space named '\(space)'")
             }
-            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM collections WHERE space = ? AND name = ?", arguments: [space, name]) == nil else {
+            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM collections WHERE space = ? AND name = ?", arguments: [space, name]) == nil
+            else {
                 throw RegistryError(RegistryError.conflict, "A collection named '\(name)' already exists")
             }
             var id = Secrets.identifier()
@@ -86,9 +87,10 @@ public final class Registry: Sendable {
         let collection = try await collection(idOrName)
         let now = clock.now()
         return try await write { db in
-            guard try Bool.fetchOne(
-                db, sql: "SELECT 1 FROM data_keys WHERE collection = ? AND name = ? AND revoked_at IS NULL",
-                arguments: [collection.id, name]) == nil
+            guard
+                try Bool.fetchOne(
+                    db, sql: "SELECT 1 FROM data_keys WHERE collection = ? AND name = ? AND revoked_at IS NULL",
+                    arguments: [collection.id, name]) == nil
             else { throw RegistryError(RegistryError.conflict, "A key named '\(name)' already exists") }
             return try Self.insertKey(db, collection: collection.id, name: name, now: now)
         }
@@ -124,10 +126,11 @@ public final class Registry: Sendable {
         let hash = Secrets.hash(key.secret)
         return try await read { db in
             try Row.fetchOne(
-                db.cachedStatement(sql: """
-                    SELECT c.* FROM data_keys k JOIN collections c ON c.id = k.collection
-                    WHERE k.secret_hash = ? AND k.revoked_at IS NULL AND c.id = ?
-                    """),
+                db.cachedStatement(
+                    sql: """
+                        SELECT c.* FROM data_keys k JOIN collections c ON c.id = k.collection
+                        WHERE k.secret_hash = ? AND k.revoked_at IS NULL AND c.id = ?
+                        """),
                 arguments: [hash, key.projectID]
             ).map(Self.collection)
         }

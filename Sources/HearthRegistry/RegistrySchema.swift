@@ -5,31 +5,32 @@ enum RegistrySchema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-spaces-collections-keys") { db in
-            try db.execute(sql: """
-                CREATE TABLE spaces (
-                    id TEXT PRIMARY KEY,
-                    name TEXT NOT NULL,
-                    created_at REAL NOT NULL
-                );
-                CREATE TABLE collections (
-                    id TEXT PRIMARY KEY,
-                    space TEXT NOT NULL REFERENCES spaces(id),
-                    name TEXT NOT NULL,
-                    path TEXT NOT NULL,
-                    created_at REAL NOT NULL,
-                    UNIQUE (space, name)
-                );
-                CREATE TABLE data_keys (
-                    id TEXT PRIMARY KEY,
-                    collection TEXT NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
-                    name TEXT NOT NULL,
-                    secret_hash TEXT NOT NULL UNIQUE,
-                    hint TEXT NOT NULL,
-                    created_at REAL NOT NULL,
-                    revoked_at REAL
-                );
-                CREATE UNIQUE INDEX data_keys_live_name ON data_keys(collection, name) WHERE revoked_at IS NULL;
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE spaces (
+                        id TEXT PRIMARY KEY,
+                        name TEXT NOT NULL,
+                        created_at REAL NOT NULL
+                    );
+                    CREATE TABLE collections (
+                        id TEXT PRIMARY KEY,
+                        space TEXT NOT NULL REFERENCES spaces(id),
+                        name TEXT NOT NULL,
+                        path TEXT NOT NULL,
+                        created_at REAL NOT NULL,
+                        UNIQUE (space, name)
+                    );
+                    CREATE TABLE data_keys (
+                        id TEXT PRIMARY KEY,
+                        collection TEXT NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+                        name TEXT NOT NULL,
+                        secret_hash TEXT NOT NULL UNIQUE,
+                        hint TEXT NOT NULL,
+                        created_at REAL NOT NULL,
+                        revoked_at REAL
+                    );
+                    CREATE UNIQUE INDEX data_keys_live_name ON data_keys(collection, name) WHERE revoked_at IS NULL;
+                    """)
         }
         return migrator
     }

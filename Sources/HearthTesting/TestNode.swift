@@ -1,11 +1,11 @@
 import Foundation
+import HTTPTypes
 import HearthBase
 import HearthCore
 import HearthHTTP
 import HearthRegistry
 import Hummingbird
 import HummingbirdTesting
-import HTTPTypes
 import NIOCore
 
 /// A node on a temporary data directory, driven in-process through Hummingbird's test client.

@@ -24,7 +24,8 @@ struct CollectionCommand: AsyncParsableCommand {
             if json {
                 try printJSON(["name": collection.name, "project_id": collection.id, "data_key": key.value])
             } else {
-                print("""
+                print(
+                    """
                     Created collection '\(collection.name)'.
                       project id: \(collection.id)
                       data key:   \(key.value)
@@ -47,9 +48,12 @@ struct CollectionCommand: AsyncParsableCommand {
             let collections = try await failing { try await options.openRegistry().collections() }
             if json { return try printJSON(collections) }
             guard !collections.isEmpty else { return print("No collections yet. Create one with `hearth collection create NAME`.") }
-            print(Table(["NAME", "PROJECT ID", "SPACE", "CREATED"], collections.map {
-                [$0.name, $0.id, $0.space, $0.createdAt.formatted(.iso8601)]
-            }))
+            print(
+                Table(
+                    ["NAME", "PROJECT ID", "SPACE", "CREATED"],
+                    collections.map {
+                        [$0.name, $0.id, $0.space, $0.createdAt.formatted(.iso8601)]
+                    }))
         }
     }
 }

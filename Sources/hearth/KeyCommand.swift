@@ -42,10 +42,15 @@ struct KeyCommand: AsyncParsableCommand {
         func run() async throws {
             let keys = try await failing { try await options.openRegistry().keys(collection: collection) }
             if json { return try printJSON(keys) }
-            print(Table(["NAME", "ID", "SECRET", "CREATED", "STATUS"], keys.map {
-                [$0.name, $0.id, "\($0.hint)…", $0.createdAt.formatted(.iso8601),
-                 $0.revokedAt.map { "revoked \($0.formatted(.iso8601))" } ?? "live"]
-            }))
+            print(
+                Table(
+                    ["NAME", "ID", "SECRET", "CREATED", "STATUS"],
+                    keys.map {
+                        [
+                            $0.name, $0.id, "\($0.hint)…", $0.createdAt.formatted(.iso8601),
+                            $0.revokedAt.map { "revoked \($0.formatted(.iso8601))" } ?? "live",
+                        ]
+                    }))
         }
     }
 

@@ -62,10 +62,12 @@ import Testing
     @Test func expiredItemsAreHiddenAtOnceAndPurgedLater() async throws {
         let now = Mutex(1000.0)
         try await withStore(clock: WallClock { now.withLock { $0 } }) { store in
-            _ = try await store.put(base: "b", values: [
-                try json(#"{"key":"old","__expires":999}"#), try json(#"{"key":"soon","__expires":1001}"#),
-                try json(#"{"key":"keep"}"#),
-            ])
+            _ = try await store.put(
+                base: "b",
+                values: [
+                    try json(#"{"key":"old","__expires":999}"#), try json(#"{"key":"soon","__expires":1001}"#),
+                    try json(#"{"key":"keep"}"#),
+                ])
             #expect(try await store.get(base: "b", key: "old") == nil)
             #expect(try await store.get(base: "b", key: "soon") != nil)
             now.withLock { $0 = 1001 }
@@ -129,11 +131,13 @@ import Testing
     /// The Python SDK's fetch vectors (spec §1.10).
     @Test func matchesTheSDKFetchVectors() async throws {
         try await withStore { store in
-            _ = try await store.put(base: "b", values: [
-                try json(#"{"key":"existing1","value":"test"}"#), try json(#"{"key":"existing2","value":7}"#),
-                try json(#"{"key":"existing3","value":44}"#), try json(#"{"key":"existing4","value":{"name":"patrick"}}"#),
-                try json(#"{"key":"%@#//#!#)#$_","value":0,"list":["a"]}"#),
-            ])
+            _ = try await store.put(
+                base: "b",
+                values: [
+                    try json(#"{"key":"existing1","value":"test"}"#), try json(#"{"key":"existing2","value":7}"#),
+                    try json(#"{"key":"existing3","value":44}"#), try json(#"{"key":"existing4","value":{"name":"patrick"}}"#),
+                    try json(#"{"key":"%@#//#!#)#$_","value":0,"list":["a"]}"#),
+                ])
             func fetch(_ query: String, limit: Int? = nil, last: String? = nil, desc: Bool = false) async throws -> ([String], String?) {
                 let request = QueryRequest(query: try QueryParser.parseQuery(try json(query)), limit: limit, last: last, descending: desc)
                 let page = try await store.query(base: "b", request)

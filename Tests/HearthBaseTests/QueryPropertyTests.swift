@@ -27,7 +27,8 @@ import Testing
                 let limit = random.int(1...7)
                 var collected: [String] = [], last: String?, pages = 0
                 repeat {
-                    let page = try await store.query(base: base, QueryRequest(query: query, limit: limit, last: last, descending: descending))
+                    let page = try await store.query(
+                        base: base, QueryRequest(query: query, limit: limit, last: last, descending: descending))
                     collected += try page.items.map { try JSONParser.parse($0).objectValue!["key"]!.stringValue! }
                     #expect(page.items.count <= limit)
                     #expect((page.last != nil) == (collected.count < expected.count), "last must be set iff more matches exist")
@@ -110,13 +111,18 @@ enum Reference {
     }
 
     static func query(_ random: inout SplitMix) -> JSONValue {
-        let key: (String, JSONValue)? = random.int(0...3) == 0
+        let key: (String, JSONValue)? =
+            random.int(0...3) == 0
             ? random.pick([("key?pfx", .string("k")), ("key?>", .string("k1")), ("key?r", .array(["K", "k5"]))]) : nil
-        return .array((0..<random.int(1...3)).map { _ in
-            var map = JSONObject((0..<random.int(0...3)).map { _ in let (k, v) = condition(&random); return (key: k, value: v) })
-            if let key { map[key.0] = key.1 }
-            return .object(map)
-        })
+        return .array(
+            (0..<random.int(1...3)).map { _ in
+                var map = JSONObject(
+                    (0..<random.int(0...3)).map { _ in
+                        let (k, v) = condition(&random); return (key: k, value: v)
+                    })
+                if let key { map[key.0] = key.1 }
+                return .object(map)
+            })
     }
 
     // MARK: Evaluation
@@ -173,8 +179,10 @@ enum Reference {
 
     static func contains(_ a: JSONValue?, _ needle: JSONValue) -> Bool {
         switch (a, needle) {
-        case (.string(let s)?, .string(let n)): return n.isEmpty || s.utf8.count >= n.utf8.count
-            && (0...(s.utf8.count - n.utf8.count)).contains { Array(s.utf8).dropFirst($0).starts(with: Array(n.utf8)) }
+        case (.string(let s)?, .string(let n)):
+            return n.isEmpty
+                || s.utf8.count >= n.utf8.count
+                    && (0...(s.utf8.count - n.utf8.count)).contains { Array(s.utf8).dropFirst($0).starts(with: Array(n.utf8)) }
         case (.array(let list)?, _): return list.contains { equal($0, needle) }
         default: return false
         }

@@ -11,13 +11,19 @@ import Testing
 
     /// The worked example of Deta's HTTP API docs.
     @Test func appliesTheDocumentedExample() throws {
-        let before = #"{"profile":{"age":32,"active":false,"hometown":"pittsburgh"},"on_mobile":true,"likes":["anime"],"dislikes":["comedy"],"purchases":1}"#
-        let after = try update(before, #"""
+        let before =
+            #"{"profile":{"age":32,"active":false,"hometown":"pittsburgh"},"on_mobile":true,"likes":["anime"],"dislikes":["comedy"],"purchases":1}"#
+        let after = try update(
+            before,
+            #"""
             {"set":{"profile.age":33,"profile.active":true,"profile.email":"jimmy@deta.sh"},
              "increment":{"purchases":2},"append":{"likes":["ramen"]},"prepend":{"dislikes":["action"]},
              "delete":["profile.hometown","on_mobile"]}
             """#)
-        #expect(after == #"{"profile":{"age":33,"active":true,"email":"jimmy@deta.sh"},"likes":["anime","ramen"],"dislikes":["action","comedy"],"purchases":3}"#)
+        #expect(
+            after
+                == #"{"profile":{"age":33,"active":true,"email":"jimmy@deta.sh"},"likes":["anime","ramen"],"dislikes":["action","comedy"],"purchases":3}"#
+        )
     }
 
     /// The Python SDK's `test_update` sequences (spec §1.10).
@@ -34,8 +40,9 @@ import Testing
     }
 
     @Test func createsMissingTargetsAndIgnoresMissingDeletes() throws {
-        #expect(try update("{}", #"{"increment":{"n":-2},"append":{"l":[1]},"prepend":{"p":[2]},"delete":["nope","a.b"]}"#)
-            == #"{"n":-2,"l":[1],"p":[2]}"#)
+        #expect(
+            try update("{}", #"{"increment":{"n":-2},"append":{"l":[1]},"prepend":{"p":[2]},"delete":["nope","a.b"]}"#)
+                == #"{"n":-2,"l":[1],"p":[2]}"#)
         #expect(try update(#"{"f":1.5}"#, #"{"increment":{"f":1}}"#) == #"{"f":2.5}"#)
         #expect(try update(#"{"big":9223372036854775807}"#, #"{"increment":{"big":1}}"#) == #"{"big":9.223372036854776e+18}"#)
     }

@@ -16,7 +16,9 @@ import Testing
         Scenario("non-object item", .put, "/items", body: #"{"items":[{"key":"w1"},"text"]}"#, status: 400),
         Scenario("integer key", .put, "/items", body: #"{"items":[{"key":"w1"},{"key":5}]}"#, status: 400),
         Scenario("boolean key", .put, "/items", body: #"{"items":[{"key":"w1"},{"key":true}]}"#, status: 400),
-        Scenario("26 items", .put, "/items", body: #"{"items":["# + (0..<26).map { #"{"key":"w\#($0)"}"# }.joined(separator: ",") + "]}", status: 400),
+        Scenario(
+            "26 items", .put, "/items", body: #"{"items":["# + (0..<26).map { #"{"key":"w\#($0)"}"# }.joined(separator: ",") + "]}",
+            status: 400),
         Scenario("duplicate keys", .put, "/items", body: #"{"items":[{"key":"w1"},{"key":"w1"}]}"#, status: 400),
         Scenario("item over 400 KB", .put, "/items", body: #"{"items":[{"key":"w1","v":"\#(bigValue)"}]}"#, status: 400),
         Scenario("nesting 5000 deep", .put, "/items", body: #"{"items":[{"key":"w1","v":\#(deep)}]}"#, status: 400),

@@ -10,7 +10,8 @@ import Testing
             let (a, keyA) = try await node.createCollection("a")
             let (b, keyB) = try await node.createCollection("b")
             try await node.withClient { client in
-                #expect(try await client.base(.put, "/items", key: keyB, body: #"{"items":[{"key":"secret-b","v":"b-data"}]}"#).status == 207)
+                #expect(
+                    try await client.base(.put, "/items", key: keyB, body: #"{"items":[{"key":"secret-b","v":"b-data"}]}"#).status == 207)
                 let attempts: [(DataKey?, String)] = [
                     (nil, b.id),
                     (DataKey(projectID: b.id, secret: "wrong"), b.id),

@@ -1,5 +1,6 @@
-@testable import HearthHTTP
 import Testing
+
+@testable import HearthHTTP
 
 @Suite struct BaseRouteTests {
     func route(_ method: String, _ path: String) -> Result<BaseRoute, BaseRoute.Failure>? {
@@ -7,8 +8,10 @@ import Testing
     }
 
     @Test func decodesKeysOnceAndKeepsEncodedSlashes() {
-        #expect(route("GET", "/v1/p/b/items/%25%40%23%2F%2F%23%21%23%29%23%24_") == .success(
-            BaseRoute(projectID: "p", base: "b", action: .get(key: "%@#//#!#)#$_"))))
+        #expect(
+            route("GET", "/v1/p/b/items/%25%40%23%2F%2F%23%21%23%29%23%24_")
+                == .success(
+                    BaseRoute(projectID: "p", base: "b", action: .get(key: "%@#//#!#)#$_"))))
         #expect(route("DELETE", "/v1/p/b/items/a/b c") == .success(BaseRoute(projectID: "p", base: "b", action: .delete(key: "a/b c"))))
         #expect(route("PATCH", "/v1/p/b/items/%C3%A9") == .success(BaseRoute(projectID: "p", base: "b", action: .update(key: "é"))))
         #expect(route("GET", "/v1/p/b/items/%zz") == .failure(.badKey))

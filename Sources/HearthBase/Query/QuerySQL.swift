@@ -77,8 +77,10 @@ struct QuerySQL {
             return ("\(typeTest) AND json_extract(doc, ?) \(symbol) ?", [path, path, operand])
         case .prefix:
             guard let prefix = condition.value.stringValue else { return nil }
-            return ("json_type(doc, ?) = 'text' AND substr(json_extract(doc, ?), 1, length(?)) = ?",
-                    [path, path, prefix, prefix])
+            return (
+                "json_type(doc, ?) = 'text' AND substr(json_extract(doc, ?), 1, length(?)) = ?",
+                [path, path, prefix, prefix]
+            )
         case .range:
             guard case .array(let bounds) = condition.value, bounds.count == 2,
                 let (typeTest, low) = typed(path, bounds[0]), let (_, high) = typed(path, bounds[1])
@@ -117,13 +119,17 @@ struct QuerySQL {
         let member = "EXISTS (SELECT 1 FROM json_each(doc, ?) WHERE "
         switch value {
         case .string(let string):
-            return ("(json_type(doc, ?) = 'text' AND instr(json_extract(doc, ?), ?) > 0)"
+            return (
+                "(json_type(doc, ?) = 'text' AND instr(json_extract(doc, ?), ?) > 0)"
                     + " OR (json_type(doc, ?) = 'array' AND \(member)type = 'text' AND value = ?))",
-                    [path, path, string, path, path, string])
+                [path, path, string, path, path, string]
+            )
         case .number(let number):
             let operand: any DatabaseValueConvertible = number.int64Value ?? number.doubleValue
-            return ("json_type(doc, ?) = 'array' AND \(member)type IN ('integer', 'real') AND value = ?)",
-                    [path, path, operand])
+            return (
+                "json_type(doc, ?) = 'array' AND \(member)type IN ('integer', 'real') AND value = ?)",
+                [path, path, operand]
+            )
         case .bool(let bool):
             return ("json_type(doc, ?) = 'array' AND \(member)type = '\(bool ? "true" : "false")')", [path, path])
         default: return nil

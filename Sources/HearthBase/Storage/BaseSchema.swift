@@ -5,20 +5,21 @@ enum BaseSchema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-bases-items") { db in
-            try db.execute(sql: """
-                CREATE TABLE bases (
-                    id INTEGER PRIMARY KEY,
-                    name TEXT NOT NULL UNIQUE
-                );
-                CREATE TABLE items (
-                    base INTEGER NOT NULL REFERENCES bases(id),
-                    key TEXT NOT NULL,
-                    doc TEXT NOT NULL,
-                    expires REAL,
-                    PRIMARY KEY (base, key)
-                ) WITHOUT ROWID;
-                CREATE INDEX items_by_expiry ON items(expires) WHERE expires IS NOT NULL;
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE bases (
+                        id INTEGER PRIMARY KEY,
+                        name TEXT NOT NULL UNIQUE
+                    );
+                    CREATE TABLE items (
+                        base INTEGER NOT NULL REFERENCES bases(id),
+                        key TEXT NOT NULL,
+                        doc TEXT NOT NULL,
+                        expires REAL,
+                        PRIMARY KEY (base, key)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX items_by_expiry ON items(expires) WHERE expires IS NOT NULL;
+                    """)
         }
         return migrator
     }
