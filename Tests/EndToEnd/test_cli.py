@@ -1,6 +1,7 @@
 """The `hearth` command line: serve, collection create, key management, help."""
 import json
 import signal
+import subprocess
 import time
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import requests
 from conftest import HTTP_TIMEOUT, Collection, get_item, json_of, put_ok, run_cli, unique
 
 
-def test_top_level_help(node):
+def test_top_level_help():
     result = run_cli("--help")
     assert result.returncode == 0, result.stderr
     text = result.stdout + result.stderr
@@ -18,13 +19,13 @@ def test_top_level_help(node):
         assert command in text, text
 
 
-def test_collection_help(node):
+def test_collection_help():
     result = run_cli("collection", "--help")
     assert result.returncode == 0, result.stderr
     assert "create" in result.stdout + result.stderr
 
 
-def test_key_help(node):
+def test_key_help():
     result = run_cli("key", "--help")
     assert result.returncode == 0, result.stderr
     text = result.stdout + result.stderr
@@ -90,7 +91,10 @@ def test_signal_stops_node_and_data_persists(node_factory, sig):
     base = n.base(collection)
     put_ok(base, {"key": "durable", "v": 1})
     n.proc.send_signal(sig)
-    n.proc.wait(timeout=20)  # raises TimeoutExpired if the node ignores the signal
+    try:
+        n.proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"hearth serve still running 20 s after {sig.name}\n{n.logs()}")
     assert n.proc.returncode in (0, -sig, 128 + sig), f"exit code {n.proc.returncode}\n{n.logs()}"
     n.start()
     base = n.base(collection, name=base.name)
