@@ -27,4 +27,19 @@ public struct DataKeyInfo: Sendable, Equatable, Codable {
     public var hint: String
     public var createdAt: Date
     public var revokedAt: Date?
+
+    enum CodingKeys: String, CodingKey {
+        case id, collection, name, hint, createdAt, revokedAt
+    }
+
+    /// Encodes every field, with `revokedAt` as null while the key is live.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(collection, forKey: .collection)
+        try container.encode(name, forKey: .name)
+        try container.encode(hint, forKey: .hint)
+        try container.encode(createdAt, forKey: .createdAt)
+        try container.encode(revokedAt, forKey: .revokedAt)
+    }
 }

@@ -10,19 +10,22 @@ struct ExpiryPurgeService: Service {
     let logger: Logger
 
     func run() async throws {
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            do {
+        // Sleeping is cancelled on graceful shutdown, so SIGTERM stops the node at once.
+        try? await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
                 try await Task.sleep(for: interval)
-            } catch {
-                return
+                await purge()
             }
-            for store in stores.open {
-                do {
-                    let purged = try await store.purgeExpired()
-                    if purged > 0 { logger.debug("Purged expired items", metadata: ["count": "\(purged)"]) }
-                } catch {
-                    logger.warning("Purging expired items failed", metadata: ["error": "\(error)"])
-                }
+        }
+    }
+
+    private func purge() async {
+        for store in stores.open {
+            do {
+                let purged = try await store.purgeExpired()
+                if purged > 0 { logger.debug("Purged expired items", metadata: ["count": "\(purged)"]) }
+            } catch {
+                logger.warning("Purging expired items failed", metadata: ["error": "\(error)"])
             }
         }
     }
