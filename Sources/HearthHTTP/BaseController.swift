@@ -44,7 +44,7 @@ struct BaseController: Sendable {
             key.projectID == route.projectID,
             let collection = try await registry.authenticate(key)
         else { return nil }
-        return try stores.store(in: layout.resolve(collection.path))
+        return try stores.store(id: collection.id, in: layout.resolve(collection.path))
     }
 
     private func perform(_ route: BaseRoute, on store: BaseStore, request: Request) async throws -> Response {

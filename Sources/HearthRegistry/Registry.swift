@@ -12,11 +12,13 @@ public final class Registry: Sendable {
 
     let pool: DatabasePool
     let clock: WallClock
+    let keyCache: KeyCache
 
     public init(layout: DataLayout, clock: WallClock = .system) throws(RegistryError) {
         self.clock = clock
         do {
             pool = try SQLiteDatabase.open(layout.registry, migrator: RegistrySchema.migrator)
+            keyCache = try KeyCache(file: layout.registry)
             let now = clock.now()
             try pool.write { db in
                 try db.execute(
@@ -121,19 +123,29 @@ public final class Registry: Sendable {
     }
 
     /// The collection a data key opens, or `nil` if the key is unknown, revoked or belongs to
-    /// another project id.
+    /// another project id. Answers come from a cache that any committed change to the
+    /// registry, by this process or another, invalidates before the next lookup.
     public func authenticate(_ key: DataKey) async throws(RegistryError) -> Collection? {
         let hash = Secrets.hash(key.secret)
-        return try await read { db in
-            try Row.fetchOne(
-                db.cachedStatement(
-                    sql: """
-                        SELECT c.* FROM data_keys k JOIN collections c ON c.id = k.collection
-                        WHERE k.secret_hash = ? AND k.revoked_at IS NULL AND c.id = ?
-                        """),
-                arguments: [hash, key.projectID]
-            ).map(Self.collection)
+        let version: Int64
+        do { version = try keyCache.currentVersion() } catch { throw Self.wrap(error) }
+        let collection: Collection?
+        if let cached = keyCache.lookup(hash, version: version) {
+            collection = cached
+        } else {
+            collection = try await read { db in
+                try Row.fetchOne(
+                    db.cachedStatement(
+                        sql: """
+                            SELECT c.* FROM data_keys k JOIN collections c ON c.id = k.collection
+                            WHERE k.secret_hash = ? AND k.revoked_at IS NULL
+                            """),
+                    arguments: [hash]
+                ).map(Self.collection)
+            }
+            keyCache.store(hash, collection, version: version)
         }
+        return collection?.id == key.projectID ? collection : nil
     }
 
     // MARK: Helpers

@@ -69,10 +69,13 @@ import Testing
         try await withTemporaryDirectory { root in
             let first = try Registry(layout: DataLayout(root: root))
             let (collection, key) = try await first.createCollection(name: "notes")
+            #expect(try await first.authenticate(key) == collection)
             let second = try Registry(layout: DataLayout(root: root))
             #expect(try await second.authenticate(key) == collection)
             try await second.revokeKey(collection: "notes", key: "default")
-            #expect(try await first.authenticate(key) == nil)
+            #expect(try await first.authenticate(key) == nil, "a change by another handle must reach a cached answer")
+            let (_, newKey) = try await second.createKey(collection: "notes", name: "again")
+            #expect(try await first.authenticate(newKey) == collection)
         }
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 import HearthCore
 import Synchronization
 
-/// The open `BaseStore`s of a node, one per collection directory, opened on first use and
+/// The open `BaseStore`s of a node, one per collection, opened on first use and
 /// kept open (one pool per file).
 public final class BaseStores: Sendable {
     private let stores = Mutex<[String: BaseStore]>([:])
@@ -14,13 +14,12 @@ public final class BaseStores: Sendable {
         self.clock = clock
     }
 
-    /// The store of the collection in `directory`, opening it if needed.
-    public func store(in directory: URL) throws(BaseError) -> BaseStore {
-        let file = DataLayout.baseDatabase(in: directory)
-        return try stores.withLock { (stores) throws(BaseError) -> BaseStore in
-            if let store = stores[file.path] { return store }
-            let store = try BaseStore(file: file, limits: limits, clock: clock)
-            stores[file.path] = store
+    /// The store of collection `id`, opening the one in `directory` on first use.
+    public func store(id: String, in directory: @autoclosure () -> URL) throws(BaseError) -> BaseStore {
+        try stores.withLock { (stores) throws(BaseError) -> BaseStore in
+            if let store = stores[id] { return store }
+            let store = try BaseStore(file: DataLayout.baseDatabase(in: directory()), limits: limits, clock: clock)
+            stores[id] = store
             return store
         }
     }
