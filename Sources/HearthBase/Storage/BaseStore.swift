@@ -10,6 +10,7 @@ import Synchronization
 public final class BaseStore: Sendable {
     let pool: DatabasePool
     let committer: GroupCommitter
+    let pointReader: PointReader
     let limits: BaseLimits
     let keys: ItemKeyGenerator
     let clock: WallClock
@@ -24,6 +25,7 @@ public final class BaseStore: Sendable {
             throw BaseError(BaseError.storage, "Cannot open the collection's database", cause: error)
         }
         committer = GroupCommitter(writer: pool, label: "hearth.base.commit")
+        pointReader = PointReader(reader: pool, label: "hearth.base.point-read")
         self.limits = limits
         self.keys = ItemKeyGenerator(clock: clock)
         self.clock = clock
@@ -41,9 +43,13 @@ public final class BaseStore: Sendable {
     /// The stored JSON of an item, or `nil` if it is absent or expired.
     public func get(base: String, key: String) async throws(BaseError) -> String? {
         let now = clock.now()
-        return try await read { db in
-            guard let baseID = try self.baseID(db, base, remember: true) else { return nil }
-            return try self.liveDocument(db, baseID, key, now: now)
+        do {
+            return try await pointReader.read { db in
+                guard let baseID = try self.baseID(db, base, remember: true) else { return nil }
+                return try self.liveDocument(db, baseID, key, now: now)
+            }
+        } catch {
+            throw Self.wrap(error)
         }
     }
 
