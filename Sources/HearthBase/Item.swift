@@ -44,11 +44,4 @@ public struct Item: Sendable {
         self.object = object
         self.json = json
     }
-
-    /// The item's fields other than `key`.
-    var fields: JSONObject {
-        var fields = object
-        fields["key"] = nil
-        return fields
-    }
 }

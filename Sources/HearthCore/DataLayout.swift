@@ -11,11 +11,6 @@ public struct DataLayout: Sendable {
     /// The node registry: spaces, collections, keys.
     public var registry: URL { root.appendingPathComponent("node.sqlite") }
 
-    /// The directory of a space.
-    public func space(_ space: String) -> URL {
-        root.appendingPathComponent("spaces").appendingPathComponent(space)
-    }
-
     /// The directory of a headless collection, relative to the root (as the registry records it).
     public static func collectionPath(space: String, projectID: String) -> String {
         "spaces/\(space)/collections/\(projectID)"

@@ -25,7 +25,7 @@ extension HearthError {
     }
 }
 
-/// Errors of HearthCore itself (configuration, JSON decoding, identifiers).
+/// Errors of HearthCore itself (JSON decoding).
 public struct CoreError: HearthError {
     public var code: ErrorCode
     public var message: String
@@ -38,6 +38,4 @@ public struct CoreError: HearthError {
     }
 
     public static let badJSON: ErrorCode = "core.bad_json"
-    public static let badConfiguration: ErrorCode = "core.bad_configuration"
-    public static let io: ErrorCode = "core.io"
 }

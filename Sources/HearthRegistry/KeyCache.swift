@@ -12,7 +12,7 @@ import Synchronization
 final class KeyCache: Sendable {
     private struct State {
         var version: Int64 = -1
-        var entries: [String: Collection?] = [:]
+        var entries: [String: CollectionInfo?] = [:]
     }
 
     /// Bounds memory when many unknown keys are tried.
@@ -31,12 +31,12 @@ final class KeyCache: Sendable {
     }
 
     /// `.some(collection or nil)` if known at `version`; `nil` if not cached.
-    func lookup(_ hash: String, version: Int64) -> Collection?? {
+    func lookup(_ hash: String, version: Int64) -> CollectionInfo?? {
         state.withLock { state in state.version == version ? state.entries[hash] : nil }
     }
 
     /// Records a lookup made after reading `version`.
-    func store(_ hash: String, _ collection: Collection?, version: Int64) {
+    func store(_ hash: String, _ collection: CollectionInfo?, version: Int64) {
         state.withLock { state in
             if state.version != version || state.entries.count >= Self.capacity {
                 state = State(version: version, entries: [:])

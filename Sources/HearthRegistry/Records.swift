@@ -8,7 +8,7 @@ public struct Space: Sendable, Equatable, Codable {
 }
 
 /// A collection: the Bases and Drives addressed by one project id.
-public struct Collection: Sendable, Equatable, Codable {
+public struct CollectionInfo: Sendable, Equatable, Codable {
     /// The project id, the part of a data key before `_`.
     public var id: String
     public var space: String

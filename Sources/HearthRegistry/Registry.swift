@@ -33,7 +33,7 @@ public final class Registry: Sendable {
     // MARK: Collections
 
     /// Creates a collection and its first data key (named `default`).
-    public func createCollection(name: String, space: String = defaultSpace) async throws(RegistryError) -> (Collection, DataKey) {
+    public func createCollection(name: String, space: String = defaultSpace) async throws(RegistryError) -> (CollectionInfo, DataKey) {
         try Self.validateName(name, what: "Collection name")
         let now = clock.now()
         return try await write { db in
@@ -48,7 +48,7 @@ public final class Registry: Sendable {
             while try Bool.fetchOne(db, sql: "SELECT 1 FROM collections WHERE id = ?", arguments: [id]) != nil {
                 id = Secrets.identifier()
             }
-            let collection = Collection(
+            let collection = CollectionInfo(
                 id: id, space: space, name: name, path: DataLayout.collectionPath(space: space, projectID: id),
                 createdAt: Date(timeIntervalSince1970: now))
             try db.execute(
@@ -60,7 +60,7 @@ public final class Registry: Sendable {
     }
 
     /// Every collection, oldest first.
-    public func collections(space: String? = nil) async throws(RegistryError) -> [Collection] {
+    public func collections(space: String? = nil) async throws(RegistryError) -> [CollectionInfo] {
         try await read { db in
             try Row.fetchAll(
                 db, sql: "SELECT * FROM collections WHERE ?1 IS NULL OR space = ?1 ORDER BY created_at, id",
@@ -70,7 +70,7 @@ public final class Registry: Sendable {
     }
 
     /// The collection with this project id or (in the default space) this name.
-    public func collection(_ idOrName: String) async throws(RegistryError) -> Collection {
+    public func collection(_ idOrName: String) async throws(RegistryError) -> CollectionInfo {
         let found = try await read { db in
             try Row.fetchOne(
                 db, sql: "SELECT * FROM collections WHERE id = ?1 OR (space = ?2 AND name = ?1) ORDER BY id = ?1 DESC",
@@ -125,11 +125,11 @@ public final class Registry: Sendable {
     /// The collection a data key opens, or `nil` if the key is unknown, revoked or belongs to
     /// another project id. Answers come from a cache that any committed change to the
     /// registry, by this process or another, invalidates before the next lookup.
-    public func authenticate(_ key: DataKey) async throws(RegistryError) -> Collection? {
+    public func authenticate(_ key: DataKey) async throws(RegistryError) -> CollectionInfo? {
         let hash = Secrets.hash(key.secret)
         let version: Int64
         do { version = try keyCache.currentVersion() } catch { throw Self.wrap(error) }
-        let collection: Collection?
+        let collection: CollectionInfo?
         if let cached = keyCache.lookup(hash, version: version) {
             collection = cached
         } else {
@@ -168,8 +168,8 @@ public final class Registry: Sendable {
         }
     }
 
-    private static func collection(_ row: Row) -> Collection {
-        Collection(
+    private static func collection(_ row: Row) -> CollectionInfo {
+        CollectionInfo(
             id: row["id"], space: row["space"], name: row["name"], path: row["path"],
             createdAt: Date(timeIntervalSince1970: row["created_at"]))
     }

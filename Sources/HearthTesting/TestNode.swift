@@ -27,7 +27,7 @@ public struct TestNode: Sendable {
     }
 
     /// Creates a collection and returns it with its first data key.
-    public func createCollection(_ name: String = "test") async throws -> (Collection, DataKey) {
+    public func createCollection(_ name: String = "test") async throws -> (CollectionInfo, DataKey) {
         try await services.registry.createCollection(name: name)
     }
 
