@@ -27,8 +27,8 @@ struct BaseRoute: Equatable {
         guard rawPath.hasPrefix("/v1/") else { return nil }
         let parts = rawPath.dropFirst(4).split(separator: "/", maxSplits: 3, omittingEmptySubsequences: false)
         guard parts.count >= 3,
-            let projectID = parts[0].removingPercentEncoding, !projectID.isEmpty,
-            let base = parts[1].removingPercentEncoding, !base.isEmpty
+            let projectID = parts[0].percentDecoded, !projectID.isEmpty,
+            let base = parts[1].percentDecoded, !base.isEmpty
         else { return .failure(.notFound) }
         let rest = parts.count == 4 ? parts[3] : nil
         let route = { (action: Action) in Result<BaseRoute, Failure>.success(BaseRoute(projectID: projectID, base: base, action: action)) }
@@ -42,7 +42,7 @@ struct BaseRoute: Equatable {
             default: return .failure(.methodNotAllowed(allowed: "PUT, POST"))
             }
         case "items":
-            guard let key = rest?.removingPercentEncoding else { return .failure(.badKey) }
+            guard let key = rest?.percentDecoded else { return .failure(.badKey) }
             switch method {
             case "GET", "HEAD": return route(.get(key: key))
             case "PATCH": return route(.update(key: key))
@@ -54,5 +54,13 @@ struct BaseRoute: Equatable {
         default:
             return .failure(.notFound)
         }
+    }
+}
+
+extension Substring {
+    /// Percent-decoded once; `nil` for a malformed escape. Skips Foundation when there is
+    /// nothing to decode, which is the common case.
+    var percentDecoded: String? {
+        contains("%") ? removingPercentEncoding : String(self)
     }
 }

@@ -27,7 +27,7 @@ final class KeyCache: Sendable {
 
     /// The registry's current data version.
     func currentVersion() throws -> Int64 {
-        try probe.inDatabase { db in try Int64.fetchOne(db, sql: "PRAGMA data_version") ?? 0 }
+        try probe.inDatabase { db in try Int64.fetchOne(db.cachedStatement(sql: "PRAGMA data_version")) ?? 0 }
     }
 
     /// `.some(collection or nil)` if known at `version`; `nil` if not cached.
