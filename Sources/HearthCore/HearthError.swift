@@ -25,8 +25,9 @@ extension HearthError {
     }
 }
 
-/// Errors of HearthCore itself (JSON decoding).
-public struct CoreError: HearthError {
+/// The error of one module: each module names its own (`BaseError`, `RegistryError`, …) as
+/// `ModuleError<ItsDomain>` and declares its codes in an extension on that domain.
+public struct ModuleError<Domain>: HearthError {
     public var code: ErrorCode
     public var message: String
     public var cause: (any Error)?
@@ -36,6 +37,12 @@ public struct CoreError: HearthError {
         self.message = message
         self.cause = cause
     }
+}
 
-    public static let badJSON: ErrorCode = "core.bad_json"
+/// Errors of HearthCore itself (JSON decoding).
+public typealias CoreError = ModuleError<CoreDomain>
+public enum CoreDomain {}
+
+extension ModuleError where Domain == CoreDomain {
+    public static var badJSON: ErrorCode { "core.bad_json" }
 }

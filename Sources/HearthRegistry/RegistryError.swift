@@ -1,19 +1,12 @@
 import HearthCore
 
 /// Errors of the node registry.
-public struct RegistryError: HearthError {
-    public var code: ErrorCode
-    public var message: String
-    public var cause: (any Error)?
+public typealias RegistryError = ModuleError<RegistryDomain>
+public enum RegistryDomain {}
 
-    public init(_ code: ErrorCode, _ message: String, cause: (any Error)? = nil) {
-        self.code = code
-        self.message = message
-        self.cause = cause
-    }
-
-    public static let notFound: ErrorCode = "registry.not_found"
-    public static let conflict: ErrorCode = "registry.conflict"
-    public static let badName: ErrorCode = "registry.bad_name"
-    public static let storage: ErrorCode = "registry.storage"
+extension ModuleError where Domain == RegistryDomain {
+    public static var notFound: ErrorCode { "registry.not_found" }
+    public static var conflict: ErrorCode { "registry.conflict" }
+    public static var badName: ErrorCode { "registry.bad_name" }
+    public static var storage: ErrorCode { "registry.storage" }
 }
