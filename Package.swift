@@ -125,7 +125,7 @@ let package = Package(
         ),
         .testTarget(
             name: "HearthServerTests",
-            dependencies: ["HearthServer", "HearthTesting"],
+            dependencies: ["HearthServer", "HearthBase", "HearthRegistry", "HearthTesting"],
             swiftSettings: swiftSettings
         ),
     ]
