@@ -55,6 +55,8 @@ import Testing
         #expect(python == QueryRequest())
         let go = try QueryParser.parseRequest(try JSONParser.parse(#"{"query":null,"limit":5,"last":"k","sort":"desc"}"#))
         #expect(go == QueryRequest(query: .all, limit: 5, last: "k", descending: true))
+        let huge = try QueryParser.parseRequest(try JSONParser.parse(#"{"limit":9223372036854775807}"#))
+        #expect(huge.limit == Int(Int32.max))
         for bad in [#"{"limit":0}"#, #"{"limit":1.5}"#, #"{"limit":"5"}"#, #"{"sort":"up"}"#, #"{"last":3}"#, "[]"] {
             #expect(throws: BaseError.self) { try QueryParser.parseRequest(try JSONParser.parse(bad)) }
         }

@@ -64,6 +64,9 @@ import Testing
         Scenario(
             "query key mismatch", .post, "/query", body: #"{"query":[{"key?<=":"a"},{"key":"a"}]}"#, status: 400,
             mustContain: [#"{"errors":["Bad query"]}"#]),
+        Scenario(
+            "query limit Int64.max", .post, "/query", body: #"{"limit":9223372036854775807}"#, status: 200,
+            mustContain: [#"{"paging":{"size":5},"#]),
         Scenario("query limit 0", .post, "/query", body: #"{"limit":0}"#, status: 400, mustContain: [#"{"errors":["#]),
         Scenario("wrong method", .get, "/query", status: 405, mustContain: [#"{"errors":["#]),
     ]

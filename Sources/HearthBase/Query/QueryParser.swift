@@ -12,7 +12,8 @@ public enum QueryParser {
         case .number(let number)?:
             guard let limit = number.int64Value else { throw .bad("limit must be an integer") }
             guard limit >= 1 else { throw .bad("limit must be at least 1") }
-            request.limit = Int(clamping: limit)
+            // Any larger limit means "as many as fit": pages are bounded by bytes anyway.
+            request.limit = Int(min(limit, Int64(Int32.max)))
         default: throw .bad("limit must be an integer")
         }
         switch object["last"] {

@@ -5,8 +5,8 @@ import Synchronization
 
 /// The Bases of one collection, in one SQLite file.
 ///
-/// Reads run concurrently on the pool's readers; writes go through a `GroupCommitter` and
-/// return only after their transaction is durably committed.
+/// Point reads are batched by a `PointReader`, queries run on the pool's readers, and writes
+/// go through a `GroupCommitter` and return only after their transaction is durably committed.
 public final class BaseStore: Sendable {
     let pool: DatabasePool
     let committer: GroupCommitter
