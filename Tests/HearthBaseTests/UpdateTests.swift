@@ -51,11 +51,19 @@ import Testing
         #"{}"#, #"{"set":{},"increment":{},"append":{},"prepend":{},"delete":[]}"#,
         #"{"set":{"key":"x"}}"#, #"{"delete":["key"]}"#, #"{"append":{"key":["x"]}}"#,
         #"{"set":{"a":1},"delete":["a"]}"#, #"{"set":{"a":{"b":1}},"increment":{"a.b":1}}"#,
+        #"{"set":{"n.b":1,"z":2,"m":3},"delete":["n"]}"#,
         #"{"set":{"user.age":22}}"#, #"{"increment":{"s":1}}"#, #"{"increment":{"n":"1"}}"#,
         #"{"append":{"n":[1]}}"#, #"{"append":{"l":"x"}}"#, #"{"replace":{"a":1}}"#, #"{"set":[1]}"#,
         #"{"delete":"a"}"#, #"[]"#,
     ])
     func rejectsInvalidUpdates(_ body: String) {
         #expect(throws: BaseError.self) { try update(#"{"s":"text","n":1,"l":[]}"#, body) }
+    }
+
+    @Test func acceptsWideUpdatesOfManyDistinctPaths() throws {
+        let paths = (0..<20_000).map { #""p\#($0)":\#($0)"# }.joined(separator: ",")
+        let result = try JSONParser.parse(try update("{}", #"{"set":{\#(paths)},"delete":["p"]}"#))
+        #expect(result.objectValue?.count == 20_000)
+        #expect(result.objectValue?["p19999"] == 19_999)
     }
 }

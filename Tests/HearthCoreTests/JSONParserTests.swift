@@ -48,4 +48,19 @@ import Testing
         #expect(a.deepEquals(b))
         #expect(!a.deepEquals(try JSONParser.parse(#"{"x":1,"y":[1,{"k":3}]}"#)))
     }
+
+    @Test func largeObjectsKeepOrderAndLetTheLastDuplicateWin() throws {
+        let members = (0..<50_000).map { #""f\#($0)":\#($0)"# } + [#""f7":"again""#]
+        guard case .object(var object) = try JSONParser.parse("{" + members.joined(separator: ",") + "}") else {
+            Issue.record("not an object")
+            return
+        }
+        #expect(object.count == 50_000)
+        #expect(object["f7"] == "again")
+        #expect(object.keys[7] == "f7" && object.keys[49_999] == "f49999")
+        object["f3"] = nil
+        #expect(object["f4"] == 4 && object["f3"] == nil && object.keys[3] == "f4")
+        object["new"] = true
+        #expect(object.keys.last == "new" && object["new"] == true)
+    }
 }

@@ -42,7 +42,10 @@ public struct UpdateRequest: Sendable {
         let paths = set.map(\.path) + increment.map(\.path) + append.map(\.path) + prepend.map(\.path) + delete
         guard !paths.isEmpty else { throw .bad("No attributes specified") }
         if paths.contains(where: { $0.segments.first == "key" }) { throw .bad("Cannot update the key") }
-        for (index, path) in paths.enumerated() where paths[(index + 1)...].contains(where: path.overlaps) {
+        // Sorted by segments, a path's overlapping paths follow it directly (all paths between a
+        // path and one it prefixes share that prefix), so neighbours are all there is to check.
+        let sorted = paths.sorted { $0.segments.lexicographicallyPrecedes($1.segments) }
+        for (path, next) in zip(sorted, sorted.dropFirst()) where path.overlaps(next) {
             throw .bad("Conflicting operations on attribute '\(path.description.prefix(64))'")
         }
     }

@@ -100,8 +100,14 @@ public struct JSONNumber: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// A JSON object: members in the order they were given, unique names.
+///
+/// Small objects (the usual item) are searched linearly; from `indexThreshold` members on, a
+/// name index keeps every lookup and insert O(1), so no input can make parsing quadratic.
 public struct JSONObject: Sendable, Hashable {
     public private(set) var members: [(key: String, value: JSONValue)]
+    private var index: [String: Int]?
+
+    static let indexThreshold = 16
 
     public init() { members = [] }
 
@@ -114,18 +120,37 @@ public struct JSONObject: Sendable, Hashable {
     public var isEmpty: Bool { members.isEmpty }
     public var keys: [String] { members.map(\.key) }
 
+    private func position(of key: String) -> Int? {
+        if let index { return index[key] }
+        return members.firstIndex { $0.key == key }
+    }
+
     /// Reads, replaces (keeping the position) or appends a member; `nil` removes it.
     public subscript(key: String) -> JSONValue? {
-        get { members.first { $0.key == key }?.value }
+        get { position(of: key).map { members[$0].value } }
         set {
-            let index = members.firstIndex { $0.key == key }
-            switch (index, newValue) {
-            case (let index?, let value?): members[index].value = value
-            case (let index?, nil): members.remove(at: index)
-            case (nil, let value?): members.append((key, value))
-            case (nil, nil): break
+            switch (position(of: key), newValue) {
+            case (let position?, let value?):
+                members[position].value = value
+            case (let position?, nil):
+                members.remove(at: position)
+                index = nil
+                if members.count >= Self.indexThreshold { buildIndex() }
+            case (nil, let value?):
+                members.append((key, value))
+                if index != nil {
+                    index?[key] = members.count - 1
+                } else if members.count >= Self.indexThreshold {
+                    buildIndex()
+                }
+            case (nil, nil):
+                break
             }
         }
+    }
+
+    private mutating func buildIndex() {
+        index = Dictionary(uniqueKeysWithValues: members.enumerated().map { ($0.element.key, $0.offset) })
     }
 
     public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
