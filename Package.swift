@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "hearth", targets: ["hearth"]),
         .library(name: "HearthCore", targets: ["HearthCore"]),
         .library(name: "HearthBase", targets: ["HearthBase"]),
+        .library(name: "HearthDrive", targets: ["HearthDrive"]),
         .library(name: "HearthRegistry", targets: ["HearthRegistry"]),
         .library(name: "HearthHTTP", targets: ["HearthHTTP"]),
         .library(name: "HearthServer", targets: ["HearthServer"]),
@@ -50,9 +51,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
-            name: "HearthRegistry",
+            name: "HearthDrive",
             dependencies: [
                 "HearthCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "HearthRegistry",
+            dependencies: [
+                "HearthCore", "HearthBase", "HearthDrive",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings
@@ -60,7 +70,7 @@ let package = Package(
         .target(
             name: "HearthHTTP",
             dependencies: [
-                "HearthCore", "HearthBase", "HearthRegistry",
+                "HearthCore", "HearthBase", "HearthDrive", "HearthRegistry",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -80,7 +90,7 @@ let package = Package(
         .executableTarget(
             name: "hearth",
             dependencies: [
-                "HearthCore", "HearthBase", "HearthRegistry", "HearthServer",
+                "HearthCore", "HearthBase", "HearthDrive", "HearthRegistry", "HearthServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -88,7 +98,7 @@ let package = Package(
         .target(
             name: "HearthTesting",
             dependencies: [
-                "HearthCore", "HearthBase", "HearthRegistry", "HearthHTTP", "HearthServer",
+                "HearthCore", "HearthBase", "HearthDrive", "HearthRegistry", "HearthHTTP", "HearthServer",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -107,6 +117,11 @@ let package = Package(
                 "HearthBase", "HearthTesting",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "HearthDriveTests",
+            dependencies: ["HearthDrive", "HearthTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -21,8 +21,16 @@ public struct DataLayout: Sendable {
         root.appendingPathComponent(relativePath)
     }
 
-    /// The Base database inside a collection directory.
-    public static func baseDatabase(in collectionDirectory: URL) -> URL {
+    /// The default home of the node master key, apart from the collections it protects.
+    public var defaultMasterKey: URL { root.appendingPathComponent("secrets/master.key") }
+
+    /// The Drive blobs inside a collection directory.
+    public static func driveDirectory(in collectionDirectory: URL) -> URL {
+        collectionDirectory.appendingPathComponent("drive")
+    }
+
+    /// The collection database (Bases and Drive metadata) inside a collection directory.
+    public static func collectionDatabase(in collectionDirectory: URL) -> URL {
         collectionDirectory.appendingPathComponent("data.sqlite")
     }
 }

@@ -11,20 +11,48 @@ public struct NodeConfiguration: Sendable {
     /// How often expired Base items are purged from disk (they are hidden at once regardless).
     public var expiryPurgeInterval: Duration
     public var baseLimits: BaseLimits
+    public var driveLimits: DriveLimits
+    /// The file holding the node master key that wraps every collection's Drive key; `nil`
+    /// means `secrets/master.key` in the data directory.
+    public var masterKeyFile: URL?
 
     public init(
         dataDirectory: URL = URL(fileURLWithPath: "hearth-data"),
         host: String = "127.0.0.1",
         port: Int = 4200,
         expiryPurgeInterval: Duration = .seconds(60),
-        baseLimits: BaseLimits = BaseLimits()
+        baseLimits: BaseLimits = BaseLimits(),
+        driveLimits: DriveLimits = DriveLimits(),
+        masterKeyFile: URL? = nil
     ) {
         self.dataDirectory = dataDirectory
         self.host = host
         self.port = port
         self.expiryPurgeInterval = expiryPurgeInterval
         self.baseLimits = baseLimits
+        self.driveLimits = driveLimits
+        self.masterKeyFile = masterKeyFile
     }
+}
+
+/// The limits of Deta Drive's API (spec §2.5) and of a collection's Drive storage.
+public struct DriveLimits: Sendable {
+    /// Bytes of a single-request upload (`POST /files`).
+    public var maxFileRequestBytes: Int64 = 10 * 1024 * 1024
+    /// Bytes of one part of a chunked upload.
+    public var maxPartBytes: Int64 = 10 * 1024 * 1024
+    /// Parts of one chunked upload (at 10 MiB each, about 100 GB).
+    public var maxParts = 10_000
+    /// UTF-8 bytes of a file name.
+    public var maxNameBytes = 1024
+    /// Names per `DELETE /files`, and per list page.
+    public var maxNamesPerRequest = 1000
+    /// Seconds after its last part until an unfinished chunked upload is deleted.
+    public var uploadExpiry: Double = 24 * 3600
+    /// Bytes a collection's Drives may hold in total; `nil` for no limit but the disk's.
+    public var quotaBytes: Int64?
+
+    public init() {}
 }
 
 /// The limits of Deta Base's API (spec §1.8), in one place.

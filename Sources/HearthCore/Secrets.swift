@@ -23,12 +23,19 @@ public enum Secrets {
     /// The SHA-256 of a high-entropy secret, as lowercase hex. Secrets are random, so a fast
     /// hash is the right tool here; passphrases use a slow KDF instead.
     public static func hash(_ secret: String) -> String {
-        let hex = Array("0123456789abcdef".utf8)
+        SHA256.hash(data: Array(secret.utf8)).hexString
+    }
+}
+
+extension Sequence<UInt8> {
+    /// The bytes as lowercase hexadecimal.
+    public var hexString: String {
+        let digits = Array("0123456789abcdef".utf8)
         var text: [UInt8] = []
-        text.reserveCapacity(64)
-        for byte in SHA256.hash(data: Array(secret.utf8)) {
-            text.append(hex[Int(byte >> 4)])
-            text.append(hex[Int(byte & 0x0F)])
+        text.reserveCapacity(underestimatedCount * 2)
+        for byte in self {
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 0x0F)])
         }
         return String(decoding: text, as: UTF8.self)
     }

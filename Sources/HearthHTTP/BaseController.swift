@@ -2,49 +2,26 @@ import Foundation
 import HTTPTypes
 import HearthBase
 import HearthCore
-import HearthRegistry
 import Hummingbird
 import Logging
 import NIOCore
 
 /// Serves Deta Base HTTP API v1 (spec §1) for every collection of the node.
 struct BaseController: Sendable {
-    let registry: Registry
-    let stores: BaseStores
-    let layout: DataLayout
+    let access: APIAccess
     let limits: BaseLimits
 
-    static let apiKeyHeader = HTTPField.Name("X-API-Key")!
-
     func respond(to request: Request, route: BaseRoute, logger: Logger) async -> Response {
-        if route.action == .preflight { return Self.preflight }
+        if route.action == .preflight { return JSONResponse.preflight }
         do {
-            guard let store = try await authorizedStore(request, route) else {
-                return JSONResponse.errors(.unauthorized, "Unauthorized")
+            guard let collection = try await access.collection(for: request, projectID: route.projectID) else {
+                return APIAccess.unauthorized
             }
             try BaseStore.validateName(route.base)
-            return try await perform(route, on: store, request: request)
-        } catch let error as any HearthError {
-            let status = ErrorStatus.status(for: error.code)
-            if status == .internalServerError {
-                logger.error("Base request failed", metadata: ["code": "\(error.code)", "cause": "\(error.cause.map { "\($0)" } ?? "-")"])
-                return JSONResponse.errors(status, "Internal error")
-            }
-            return JSONResponse.errors(status, error.message)
+            return try await perform(route, on: try access.collections.base(collection), request: request)
         } catch {
-            logger.error("Base request failed", metadata: ["error": "\(error)"])
-            return JSONResponse.errors(.internalServerError, "Internal error")
+            return APIAccess.response(for: error, logger: logger)
         }
-    }
-
-    /// The store of the collection the request's data key opens, or `nil` when the key is
-    /// missing, unknown, revoked or for another project id.
-    private func authorizedStore(_ request: Request, _ route: BaseRoute) async throws -> BaseStore? {
-        guard let header = request.headers[Self.apiKeyHeader], let key = DataKey(parsing: header),
-            key.projectID == route.projectID,
-            let collection = try await registry.authenticate(key)
-        else { return nil }
-        return try stores.store(id: collection.id, in: layout.resolve(collection.path))
     }
 
     private func perform(_ route: BaseRoute, on store: BaseStore, request: Request) async throws -> Response {
@@ -80,7 +57,7 @@ struct BaseController: Sendable {
             let last = page.last.map { ",\"last\":\(JSONResponse.quoted($0))" } ?? ""
             return JSONResponse.raw(.ok, "{\"paging\":{\"size\":\(page.items.count)\(last)},\"items\":\(JSONResponse.array(page.items))}")
         case .preflight:
-            return Self.preflight
+            return JSONResponse.preflight
         }
     }
 
@@ -98,13 +75,4 @@ struct BaseController: Sendable {
     }
 
     static let multiStatus = HTTPResponse.Status(code: 207, reasonPhrase: "Multi-Status")
-
-    static let preflight = Response(
-        status: .noContent,
-        headers: [
-            .accessControlAllowOrigin: "*",
-            .accessControlAllowMethods: "GET, PUT, POST, PATCH, DELETE",
-            .accessControlAllowHeaders: "X-API-Key, Content-Type, Authorization",
-            .accessControlMaxAge: "86400",
-        ])
 }

@@ -5,14 +5,17 @@ import Logging
 /// and wrong methods there with Deta-style JSON errors.
 struct DetaAPIMiddleware<Context: RequestContext>: RouterMiddleware {
     let base: BaseController
+    let drive: DriveController
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let parsed = BaseRoute.parse(method: request.method.rawValue, rawPath: request.uri.path) else {
+        guard let parsed = DetaRoute.parse(method: request.method.rawValue, rawPath: request.uri.path) else {
             return try await next(request, context)
         }
         switch parsed {
-        case .success(let route):
+        case .success(.base(let route)):
             return await base.respond(to: request, route: route, logger: context.logger)
+        case .success(.drive(let route)):
+            return await drive.respond(to: request, route: route, logger: context.logger)
         case .failure(.notFound):
             return JSONResponse.errors(.notFound, "Not found")
         case .failure(.badKey):

@@ -1,6 +1,7 @@
 import HTTPTypes
 import HearthBase
 import HearthCore
+import HearthDrive
 import HearthRegistry
 
 /// The one table that maps error codes to HTTP statuses. Unknown codes are internal errors.
@@ -12,6 +13,15 @@ enum ErrorStatus {
         BaseError.notFound: .notFound,
         BaseError.conflict: .conflict,
         BaseError.storage: .internalServerError,
+        DriveError.badRequest: .badRequest,
+        DriveError.fileNotFound: .notFound,
+        DriveError.uploadNotFound: .notFound,
+        DriveError.tooLarge: .contentTooLarge,
+        DriveError.noSpace: HTTPResponse.Status(code: 507, reasonPhrase: "Insufficient Storage"),
+        DriveError.conflict: .conflict,
+        DriveError.integrity: .internalServerError,
+        DriveError.blobMissing: .internalServerError,
+        DriveError.storage: .internalServerError,
         RegistryError.notFound: .notFound,
         RegistryError.conflict: .conflict,
         RegistryError.badName: .badRequest,
@@ -20,5 +30,10 @@ enum ErrorStatus {
 
     static func status(for code: ErrorCode) -> HTTPResponse.Status {
         table[code] ?? .internalServerError
+    }
+
+    /// Internal errors whose message is still worth showing: it names what failed, not why.
+    static func showsMessage(_ code: ErrorCode) -> Bool {
+        code == DriveError.integrity || code == DriveError.blobMissing
     }
 }

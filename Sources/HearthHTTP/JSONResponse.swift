@@ -30,4 +30,14 @@ enum JSONResponse {
         JSONWriter.writeString(string, into: &bytes)
         return String(decoding: bytes, as: UTF8.self)
     }
+
+    /// The answer to a CORS preflight of either API.
+    static let preflight = Response(
+        status: .noContent,
+        headers: [
+            .accessControlAllowOrigin: "*",
+            .accessControlAllowMethods: "GET, PUT, POST, PATCH, DELETE",
+            .accessControlAllowHeaders: "X-API-Key, Content-Type, Authorization, Range",
+            .accessControlMaxAge: "86400",
+        ])
 }

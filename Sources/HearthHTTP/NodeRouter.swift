@@ -1,20 +1,14 @@
-import HearthBase
-import HearthCore
 import HearthRegistry
 import Hummingbird
 
 /// The services a node's HTTP routes need.
 public struct NodeServices: Sendable {
-    public let layout: DataLayout
     public let registry: Registry
-    public let stores: BaseStores
-    public let limits: BaseLimits
+    public let collections: OpenCollections
 
-    public init(layout: DataLayout, registry: Registry, stores: BaseStores, limits: BaseLimits) {
-        self.layout = layout
+    public init(registry: Registry, collections: OpenCollections) {
         self.registry = registry
-        self.stores = stores
-        self.limits = limits
+        self.collections = collections
     }
 }
 
@@ -24,9 +18,11 @@ public enum NodeRouter {
         _ services: NodeServices, context: Context.Type = BasicRequestContext.self
     ) -> Router<Context> {
         let router = Router(context: Context.self)
-        let base = BaseController(
-            registry: services.registry, stores: services.stores, layout: services.layout, limits: services.limits)
-        router.add(middleware: DetaAPIMiddleware(base: base))
+        let access = APIAccess(registry: services.registry, collections: services.collections)
+        router.add(
+            middleware: DetaAPIMiddleware(
+                base: BaseController(access: access, limits: services.collections.baseLimits),
+                drive: DriveController(access: access, limits: services.collections.driveLimits)))
         router.get("/healthz") { _, _ in
             JSONResponse.raw(.ok, "{\"status\":\"ok\"}")
         }

@@ -19,10 +19,10 @@ public struct HearthNode: Sendable {
         self.logger = logger
         let layout = DataLayout(root: configuration.dataDirectory)
         services = NodeServices(
-            layout: layout,
             registry: try Registry(layout: layout),
-            stores: BaseStores(limits: configuration.baseLimits),
-            limits: configuration.baseLimits)
+            collections: OpenCollections(
+                layout: layout, baseLimits: configuration.baseLimits, driveLimits: configuration.driveLimits,
+                masterKeyFile: configuration.masterKeyFile))
     }
 
     /// Runs until a termination signal; `onListening` gets the bound port (useful with port 0).
@@ -33,7 +33,7 @@ public struct HearthNode: Sendable {
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Hearth"),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? configuration.port) },
             logger: logger)
-        let purge = ExpiryPurgeService(stores: services.stores, interval: configuration.expiryPurgeInterval, logger: logger)
+        let purge = MaintenanceService(collections: services.collections, interval: configuration.expiryPurgeInterval, logger: logger)
         let group = ServiceGroup(
             configuration: .init(
                 services: [.init(service: purge), .init(service: application)],

@@ -15,13 +15,14 @@ public struct TestNode: Sendable {
 
     /// Runs `body` with a node whose data lives in a temporary directory.
     public static func with<T>(
-        clock: WallClock = .system, limits: BaseLimits = BaseLimits(), _ body: (TestNode) async throws -> T
+        clock: WallClock = .system, limits: BaseLimits = BaseLimits(), driveLimits: DriveLimits = DriveLimits(),
+        _ body: (TestNode) async throws -> T
     ) async throws -> T {
         try await withTemporaryDirectory { root in
             let layout = DataLayout(root: root)
             let services = NodeServices(
-                layout: layout, registry: try Registry(layout: layout, clock: clock),
-                stores: BaseStores(limits: limits, clock: clock), limits: limits)
+                registry: try Registry(layout: layout, clock: clock),
+                collections: OpenCollections(layout: layout, baseLimits: limits, driveLimits: driveLimits, clock: clock))
             return try await body(TestNode(root: root, services: services))
         }
     }

@@ -3,8 +3,13 @@ import Testing
 @testable import HearthHTTP
 
 @Suite struct BaseRouteTests {
-    func route(_ method: String, _ path: String) -> Result<BaseRoute, BaseRoute.Failure>? {
-        BaseRoute.parse(method: method, rawPath: path)
+    func route(_ method: String, _ path: String) -> Result<BaseRoute, DetaRoute.Failure>? {
+        DetaRoute.parse(method: method, rawPath: path).map { result in
+            result.flatMap { route in
+                guard case .base(let base) = route else { return .failure(.notFound) }
+                return .success(base)
+            }
+        }
     }
 
     @Test func decodesKeysOnceAndKeepsEncodedSlashes() {

@@ -26,7 +26,7 @@ import Testing
             #expect(try await registry.keys(collection: "notes").map(\.name) == ["default", "revoked"])
             #expect(try await registry.keys(collection: "notes")[1].revokedAt != nil)
 
-            let store = try BaseStores().store(id: collection.id, in: layout.resolve(collection.path))
+            let store = try OpenCollections(layout: layout).base(collection)
             #expect(
                 try await store.get(base: "notes", key: "n1")
                     == #"{"key":"n1","title":"hello","tags":["a","b"],"big":12345678901234567890,"nested":{"x":1.50}}"#)

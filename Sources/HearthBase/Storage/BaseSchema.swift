@@ -2,8 +2,7 @@ import GRDB
 
 /// The SQLite schema of a collection's `data.sqlite` (see docs/storage-format.md).
 enum BaseSchema {
-    static var migrator: DatabaseMigrator {
-        var migrator = DatabaseMigrator()
+    static func register(_ migrator: inout DatabaseMigrator) {
         migrator.registerMigration("v1-bases-items") { db in
             try db.execute(
                 sql: """
@@ -21,6 +20,5 @@ enum BaseSchema {
                     CREATE INDEX items_by_expiry ON items(expires) WHERE expires IS NOT NULL;
                     """)
         }
-        return migrator
     }
 }

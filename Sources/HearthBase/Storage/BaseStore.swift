@@ -17,19 +17,29 @@ public final class BaseStore: Sendable {
     /// Base ids seen by reads; bases are never removed, so entries stay valid.
     private let baseIDs = Mutex<[String: Int64]>([:])
 
-    /// Opens (creating if needed) the store at `file`.
-    public init(file: URL, limits: BaseLimits = BaseLimits(), clock: WallClock = .system) throws(BaseError) {
-        do {
-            pool = try SQLiteDatabase.open(file, migrator: BaseSchema.migrator)
-        } catch {
-            throw BaseError(BaseError.storage, "Cannot open the collection's database", cause: error)
-        }
-        committer = GroupCommitter(writer: pool, label: "hearth.base.commit")
-        pointReader = PointReader(reader: pool, label: "hearth.base.point-read")
+    /// The Bases of the collection whose database is `database` (opened with `BaseStore.schema`).
+    public init(database: CollectionDatabase, limits: BaseLimits = BaseLimits(), clock: WallClock = .system) {
+        pool = database.pool
+        committer = database.committer
+        pointReader = database.pointReader
         self.limits = limits
         self.keys = ItemKeyGenerator(clock: clock)
         self.clock = clock
     }
+
+    /// Opens (creating if needed) a database at `file` that holds only Bases.
+    public convenience init(file: URL, limits: BaseLimits = BaseLimits(), clock: WallClock = .system) throws(BaseError) {
+        let database: CollectionDatabase
+        do {
+            database = try CollectionDatabase(file: file, schemas: [Self.schema])
+        } catch {
+            throw BaseError(BaseError.storage, "Cannot open the collection's database", cause: error)
+        }
+        self.init(database: database, limits: limits, clock: clock)
+    }
+
+    /// The Base tables of a collection's database.
+    public static let schema = CollectionSchema(register: BaseSchema.register)
 
     /// Checks a Base name taken from a URL: 1 to 256 bytes, no control characters or `/`.
     public static func validateName(_ name: String) throws(BaseError) {

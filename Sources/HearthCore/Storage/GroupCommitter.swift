@@ -5,7 +5,7 @@ import GRDB
 ///
 /// Each write runs in its own savepoint, so one failing write rolls back alone; a caller is
 /// resumed only after the transaction holding its write is durably committed.
-final class GroupCommitter: Sendable {
+package final class GroupCommitter: Sendable {
     private struct Job: Sendable {
         /// Runs the write and returns how to resume its caller once the commit succeeded.
         let run: @Sendable (Database) -> @Sendable () -> Void
@@ -14,7 +14,7 @@ final class GroupCommitter: Sendable {
 
     private let batches: BatchQueue<Job>
 
-    init(writer: any DatabaseWriter, label: String) {
+    package init(writer: any DatabaseWriter, label: String) {
         batches = BatchQueue(label: label) { batch in
             do {
                 let resumptions = try writer.writeWithoutTransaction { db in
@@ -33,7 +33,7 @@ final class GroupCommitter: Sendable {
     }
 
     /// Runs `work` in the next group transaction and returns its result once committed.
-    func write<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
+    package func write<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
             batches.submit(
                 Job(

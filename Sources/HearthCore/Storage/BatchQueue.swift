@@ -4,7 +4,7 @@ import Synchronization
 /// Collects jobs from many tasks and hands them in batches to one drain loop on a dispatch
 /// queue: while a batch runs, new jobs wait and form the next batch. One thread hop (and, for
 /// writes, one commit) then serves many requests.
-final class BatchQueue<Job: Sendable>: Sendable {
+package final class BatchQueue<Job: Sendable>: Sendable {
     private struct State {
         var pending: [Job] = []
         var draining = false
@@ -15,12 +15,12 @@ final class BatchQueue<Job: Sendable>: Sendable {
     private let run: @Sendable ([Job]) -> Void
 
     /// `run` executes one batch on the queue, off the concurrency pool, since SQLite blocks.
-    init(label: String, run: @escaping @Sendable ([Job]) -> Void) {
+    package init(label: String, run: @escaping @Sendable ([Job]) -> Void) {
         self.queue = DispatchQueue(label: label)
         self.run = run
     }
 
-    func submit(_ job: Job) {
+    package func submit(_ job: Job) {
         let startsDrain = state.withLock { state in
             state.pending.append(job)
             guard !state.draining else { return false }

@@ -3,7 +3,7 @@ import GRDB
 /// Runs short reads (single-item lookups) in batches inside one read transaction, so that
 /// concurrent requests share one thread hop. Long scans do not belong here: they would hold
 /// up the lookups queued behind them.
-final class PointReader: Sendable {
+package final class PointReader: Sendable {
     private struct Job: Sendable {
         let run: @Sendable (Database) -> Void
         let fail: @Sendable (any Error) -> Void
@@ -11,7 +11,7 @@ final class PointReader: Sendable {
 
     private let batches: BatchQueue<Job>
 
-    init(reader: any DatabaseReader, label: String) {
+    package init(reader: any DatabaseReader, label: String) {
         batches = BatchQueue(label: label) { batch in
             var started = 0
             do {
@@ -29,7 +29,7 @@ final class PointReader: Sendable {
     }
 
     /// Runs `work` in the next read batch.
-    func read<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
+    package func read<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
             batches.submit(
                 Job(

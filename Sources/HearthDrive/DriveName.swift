@@ -1,0 +1,21 @@
+import HearthCore
+
+/// The rules for Drive file names (spec §2.2): `/` separates folders, so a name may not end
+/// with it; names are not empty or blank, hold no control characters and fit `maxBytes`.
+public enum DriveName {
+    public static func validate(_ name: String, maxBytes: Int) throws(DriveError) {
+        guard !name.allSatisfy(\.isWhitespace) else { throw .bad("Invalid name: it is empty") }
+        guard !name.hasSuffix("/") else { throw .bad("Invalid name: it ends with '/'") }
+        guard name.utf8.count <= maxBytes else { throw .bad("Invalid name: longer than \(maxBytes) bytes") }
+        guard !name.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
+            throw .bad("Invalid name: it contains control characters")
+        }
+    }
+
+    /// Checks a Drive's own name, taken from the URL: 1 to 256 bytes, no control characters or `/`.
+    public static func validateDrive(_ name: String) throws(DriveError) {
+        guard !name.isEmpty, name.utf8.count <= 256,
+            !name.unicodeScalars.contains(where: { $0.value < 0x20 || $0 == "/" || $0.value == 0x7F })
+        else { throw .bad("Invalid drive name") }
+    }
+}

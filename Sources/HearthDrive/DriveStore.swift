@@ -1,0 +1,207 @@
+@preconcurrency import Crypto
+import Foundation
+import GRDB
+import HearthCore
+import Synchronization
+
+/// The Drives of one collection: metadata in the collection's `data.sqlite`, content in
+/// encrypted blob files under its `drive/` directory.
+///
+/// A write streams into a new blob file, makes it durable, and only then records it in one
+/// transaction, so a file appears whole or not at all and a crash leaves at most an orphan
+/// blob, which `sweepOrphans` deletes. Blobs a transaction drops are deleted after it commits.
+public final class DriveStore: Sendable {
+    let pool: DatabasePool
+    let committer: GroupCommitter
+    let blobs: BlobDirectory
+    let collectionKey: SymmetricKey
+    public let limits: DriveLimits
+    let clock: WallClock
+    /// Running hashes of chunked uploads whose parts arrived in order (see `commitPart`).
+    let uploadHashes = Mutex<[String: UploadHash]>([:])
+    /// Drive ids seen by reads; drives are never removed, so entries stay valid.
+    private let driveIDs = Mutex<[String: Int64]>([:])
+
+    /// The Drive tables of a collection's database.
+    public static let schema = CollectionSchema(register: DriveSchema.register)
+
+    /// Opens the Drives of collection `collectionID`, whose database is `database` (opened with
+    /// `DriveStore.schema`) and whose blobs live in `directory`. The collection's key is created
+    /// on first use and kept wrapped by `masterKey`.
+    public init(
+        database: CollectionDatabase, directory: URL, collectionID: String, masterKey: MasterKey,
+        limits: DriveLimits = DriveLimits(), clock: WallClock = .system
+    ) throws(DriveError) {
+        pool = database.pool
+        committer = database.committer
+        blobs = BlobDirectory(driveDirectory: directory)
+        self.limits = limits
+        self.clock = clock
+        collectionKey = try Self.collectionKey(pool, collectionID: collectionID, masterKey: masterKey)
+    }
+
+    private static func collectionKey(_ pool: DatabasePool, collectionID: String, masterKey: MasterKey) throws(DriveError) -> SymmetricKey {
+        let row: Row?
+        do {
+            row = try pool.write { db in
+                if try Row.fetchOne(db, sql: "SELECT 1 FROM drive_key") == nil {
+                    let wrapped = try masterKey.wrap(SymmetricKey(size: .bits256), collectionID: collectionID)
+                    try db.execute(
+                        sql: "INSERT INTO drive_key (id, master_key_id, wrapped) VALUES (1, ?, ?)", arguments: [masterKey.id, wrapped])
+                }
+                return try Row.fetchOne(db, sql: "SELECT master_key_id, wrapped FROM drive_key")
+            }
+        } catch {
+            throw .storage("Cannot read the collection's Drive key", error)
+        }
+        guard let row, let keyID: String = row["master_key_id"], let wrapped: Data = row["wrapped"] else {
+            throw .storage("The collection's Drive key is missing")
+        }
+        guard keyID == masterKey.id else {
+            throw .storage("The collection's Drive key was sealed by master key \(keyID), but this node's master key is \(masterKey.id)")
+        }
+        do {
+            return try masterKey.unwrap(wrapped, collectionID: collectionID)
+        } catch {
+            throw DriveError(DriveError.integrity, "The collection's Drive key failed its integrity check", cause: error)
+        }
+    }
+
+    // MARK: Whole files
+
+    /// A writer for a file's content, refusing more than `maxBytes` (413) or than the quota
+    /// leaves (507).
+    public func newWriter(maxBytes: Int64 = .max) async throws(DriveError) -> BlobWriter {
+        try await newWriter(maxBytes: maxBytes, hasher: SHA256())
+    }
+
+    /// Records `writer`'s content as the file `name`, replacing any file of that name.
+    /// `contentType` is the client's; unspecific types fall back to a guess from the name.
+    @discardableResult
+    public func commitFile(
+        drive: String, name: String, contentType: String?, writer: BlobWriter
+    ) async throws(DriveError)
+        -> DriveFileInfo
+    {
+        try await writer.finish()
+        let info = DriveFileInfo(
+            name: name, size: writer.size, contentType: Self.resolveType(contentType, name: name),
+            sha256: writer.hasher.map { $0.finalize().hexString } ?? "", modified: Date(timeIntervalSince1970: clock.now()))
+        let blob = (id: writer.id, size: writer.size)
+        try await write(removingOnFailure: [blob.id]) { db in
+            let driveID = try self.ensureDrive(db, drive)
+            let replaced = try self.replaceFile(db, driveID, info)
+            try db.execute(
+                sql: "INSERT INTO drive_blobs (id, drive, file, part, size) VALUES (?, ?, ?, 1, ?)",
+                arguments: [blob.id, driveID, name, blob.size])
+            return replaced
+        }
+        return info
+    }
+
+    /// Deletes files; names that do not exist count as deleted, invalid names fail.
+    public func delete(drive: String, names: [String]) async throws(DriveError) -> DeleteResult {
+        var result = DeleteResult(deleted: [], failed: [])
+        for name in names {
+            if (try? DriveName.validate(name, maxBytes: limits.maxNameBytes)) == nil {
+                result.failed.append((name, "invalid name"))
+            } else {
+                result.deleted.append(name)
+            }
+        }
+        guard !result.deleted.isEmpty else { throw .bad("Names can't be empty") }
+        let names = result.deleted
+        try await write { db in
+            guard let driveID = try self.driveID(db, drive) else { return [] }
+            var dropped: [String] = []
+            for name in names { dropped += try self.deleteFile(db, driveID, name) }
+            return dropped
+        }
+        return result
+    }
+
+    // MARK: Helpers
+
+    func newWriter(maxBytes: Int64, hasher: SHA256?) async throws(DriveError) -> BlobWriter {
+        let tooLarge = DriveError(DriveError.tooLarge, "The body is larger than \(maxBytes) bytes")
+        var limit = BlobWriter.Limit(bytes: maxBytes, error: tooLarge)
+        if let quota = limits.quotaBytes {
+            let left = quota - (try await usedBytes())
+            if left < limit.bytes {
+                limit = BlobWriter.Limit(
+                    bytes: max(0, left), error: DriveError(DriveError.noSpace, "The collection's storage quota is full"))
+            }
+        }
+        return try BlobWriter(directory: blobs, collectionKey: collectionKey, limit: limit, hasher: hasher)
+    }
+
+    /// Bytes of content held by files and unfinished uploads.
+    public func usedBytes() async throws(DriveError) -> Int64 {
+        try await read { db in try Int64.fetchOne(db, sql: "SELECT total(size) FROM drive_blobs") ?? 0 }
+    }
+
+    static func resolveType(_ type: String?, name: String) -> String {
+        if let type, MediaTypes.isSpecific(type) { return type }
+        return MediaTypes.guess(forName: name)
+    }
+
+    /// Writes `info` over any file of its name; returns the blobs the old file held.
+    func replaceFile(_ db: Database, _ driveID: Int64, _ info: DriveFileInfo) throws -> [String] {
+        let dropped = try deleteFile(db, driveID, info.name)
+        try db.cachedStatement(
+            sql: "INSERT INTO drive_files (drive, name, size, content_type, sha256, modified) VALUES (?, ?, ?, ?, ?, ?)"
+        ).execute(arguments: [driveID, info.name, info.size, info.contentType, info.sha256, info.modified.timeIntervalSince1970])
+        return dropped
+    }
+
+    /// Deletes a file's row and blob rows; returns the blob ids to delete from disk.
+    func deleteFile(_ db: Database, _ driveID: Int64, _ name: String) throws -> [String] {
+        let ids = try String.fetchAll(
+            db.cachedStatement(sql: "SELECT id FROM drive_blobs WHERE drive = ? AND file = ?"), arguments: [driveID, name])
+        try db.cachedStatement(sql: "DELETE FROM drive_blobs WHERE drive = ? AND file = ?").execute(arguments: [driveID, name])
+        try db.cachedStatement(sql: "DELETE FROM drive_files WHERE drive = ? AND name = ?").execute(arguments: [driveID, name])
+        return ids
+    }
+
+    /// The id of a drive. Only reads `remember` it: a write may see a row that its transaction
+    /// created and could still roll back.
+    func driveID(_ db: Database, _ name: String, remember: Bool = false) throws -> Int64? {
+        if let id = driveIDs.withLock({ $0[name] }) { return id }
+        let id = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM drives WHERE name = ?"), arguments: [name])
+        if let id, remember { driveIDs.withLock { $0[name] = id } }
+        return id
+    }
+
+    func ensureDrive(_ db: Database, _ name: String) throws -> Int64 {
+        if let id = try driveID(db, name) { return id }
+        try db.cachedStatement(sql: "INSERT INTO drives (name) VALUES (?)").execute(arguments: [name])
+        return db.lastInsertedRowID
+    }
+
+    func read<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws(DriveError) -> T {
+        do {
+            return try await pool.read(work)
+        } catch {
+            throw Self.wrap(error)
+        }
+    }
+
+    /// Runs a write transaction that returns the blobs it dropped, and deletes their files once
+    /// it has committed. If it fails, the blobs in `removingOnFailure` (new, unrecorded) go.
+    func write(
+        removingOnFailure fresh: [String] = [], _ work: @escaping @Sendable (Database) throws -> [String]
+    )
+        async throws(DriveError)
+    {
+        do {
+            blobs.remove(try await committer.write(work))
+        } catch {
+            blobs.remove(fresh)
+            throw Self.wrap(error)
+        }
+    }
+
+    static func wrap(_ error: any Error) -> DriveError {
+        error as? DriveError ?? .storage("The database failed", error)
+    }
+}
