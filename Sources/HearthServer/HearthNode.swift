@@ -30,6 +30,7 @@ public struct HearthNode: Sendable {
         let router = NodeRouter.build(services)
         let application = Application(
             router: router,
+            server: NodeRouter.server,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Hearth"),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? configuration.port) },
             logger: logger)

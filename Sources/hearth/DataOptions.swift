@@ -17,6 +17,31 @@ struct DataOptions: ParsableArguments {
     func openRegistry() throws -> Registry {
         try Registry(layout: layout)
     }
+
+    /// The master key file: `flag`, else `$HEARTH_MASTER_KEY`, else the data directory's default.
+    func masterKeyFile(_ flag: String? = nil) -> URL? {
+        (flag ?? ProcessInfo.processInfo.environment["HEARTH_MASTER_KEY"]).map { URL(fileURLWithPath: $0) }
+    }
+}
+
+/// A size on the command line: a number of bytes with an optional unit (KB, MB, GB, TB in
+/// powers of 1000; KiB, MiB, GiB, TiB in powers of 1024).
+struct ByteCount: ExpressibleByArgument {
+    let bytes: Int64
+
+    init?(argument: String) {
+        let text = argument.trimmingCharacters(in: .whitespaces)
+        let digits = text.prefix { $0.isNumber }
+        let units: [String: Int64] = [
+            "": 1, "B": 1, "KB": 1000, "MB": 1_000_000, "GB": 1_000_000_000, "TB": 1_000_000_000_000,
+            "KIB": 1 << 10, "MIB": 1 << 20, "GIB": 1 << 30, "TIB": 1 << 40,
+        ]
+        let unit = text.dropFirst(digits.count).trimmingCharacters(in: .whitespaces).uppercased()
+        guard let count = Int64(digits), let scale = units[unit] else { return nil }
+        let (bytes, overflow) = count.multipliedReportingOverflow(by: scale)
+        guard !overflow else { return nil }
+        self.bytes = bytes
+    }
 }
 
 /// Prints a Hearth error as one clear line on stderr and exits with status 1.

@@ -6,7 +6,7 @@ import Logging
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run a node: the Base API and the node's routes, until Ctrl-C or SIGTERM.")
+        abstract: "Run a node: the Base and Drive APIs and the node's routes, until Ctrl-C or SIGTERM.")
 
     @OptionGroup var options: DataOptions
 
@@ -16,8 +16,22 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "The port to listen on (0 picks a free one).")
     var port = 4200
 
-    @Option(help: "Seconds between purges of expired items from disk (they are hidden at once).")
+    @Option(help: "Seconds between cleanups of expired Base items (hidden at once anyway) and abandoned uploads.")
     var purgeInterval = 60
+
+    @Option(
+        help: ArgumentHelp(
+            "Bytes each collection's Drives may hold, e.g. 500MB or 20GiB (default: no limit but the disk's).", valueName: "size"))
+    var driveQuota: ByteCount?
+
+    @Option(help: "Seconds after its last part until an unfinished chunked upload is deleted.")
+    var uploadExpiry = 86_400
+
+    @Option(
+        help: ArgumentHelp(
+            "The node master key file, which unlocks all Drive content (default: $HEARTH_MASTER_KEY or <data>/secrets/master.key).",
+            valueName: "file"))
+    var masterKey: String?
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error or critical.")
     var logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"] ?? "info"
@@ -25,6 +39,7 @@ struct Serve: AsyncParsableCommand {
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535.") }
         guard purgeInterval > 0 else { throw ValidationError("--purge-interval must be positive.") }
+        guard uploadExpiry > 0 else { throw ValidationError("--upload-expiry must be positive.") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("Unknown log level '\(logLevel)'.") }
     }
 
@@ -35,9 +50,12 @@ struct Serve: AsyncParsableCommand {
             handler.logLevel = level
             return handler
         }
+        var driveLimits = DriveLimits()
+        driveLimits.quotaBytes = driveQuota?.bytes
+        driveLimits.uploadExpiry = Double(uploadExpiry)
         let configuration = NodeConfiguration(
             dataDirectory: options.directory, host: host, port: port,
-            expiryPurgeInterval: .seconds(purgeInterval))
+            expiryPurgeInterval: .seconds(purgeInterval), driveLimits: driveLimits, masterKeyFile: options.masterKeyFile(masterKey))
         let node = try await failing { try HearthNode(configuration: configuration, logger: Logger(label: "hearth")) }
         let host = self.host, data = options.directory.standardizedFileURL.path
         try await node.run { port in

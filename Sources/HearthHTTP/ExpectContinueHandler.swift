@@ -1,0 +1,28 @@
+import HTTPTypes
+import Hummingbird
+import HummingbirdCore
+import NIOCore
+import NIOHTTPTypes
+
+/// Answers `Expect: 100-continue` at once, so clients that ask before sending a body (curl does
+/// for bodies over 1 MB) start sending without waiting a second for a reply that never comes.
+/// Limits are still enforced on the body as it arrives.
+final class ExpectContinueHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPRequestPart
+    typealias InboundOut = HTTPRequestPart
+    typealias OutboundOut = HTTPResponsePart
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if case .head(let head) = unwrapInboundIn(data), head.headerFields[.expect]?.lowercased() == "100-continue" {
+            context.writeAndFlush(wrapOutboundOut(.head(HTTPResponse(status: .continue))), promise: nil)
+        }
+        context.fireChannelRead(data)
+    }
+}
+
+extension NodeRouter {
+    /// The HTTP/1.1 server every node runs.
+    public static var server: HTTPServerBuilder {
+        .http1(additionalChannelHandlers: [ExpectContinueHandler()])
+    }
+}
