@@ -71,15 +71,17 @@ public struct ScenarioResult: Sendable {
     public var status: Int
     public var contentType: String?
     public var body: String
+    public var headers: HTTPFields
 }
 
 extension TestClientProtocol {
-    /// Sends a Base API request for `key`'s collection and returns status, content type and body.
+    /// Sends a Base (or Drive) API request for `key`'s collection to `/v1/{project}/{base}{path}`
+    /// and returns status, content type, body and headers.
     public func base(
         _ method: HTTPRequest.Method, _ path: String, key: DataKey?, base: String = "test", body: String? = nil,
-        projectID: String? = nil
+        projectID: String? = nil, headers: HTTPFields = [:]
     ) async throws -> ScenarioResult {
-        var headers: HTTPFields = [:]
+        var headers = headers
         if let key { headers[HTTPField.Name("X-API-Key")!] = key.value }
         let project = projectID ?? key?.projectID ?? "unknown"
         return try await execute(
@@ -88,7 +90,7 @@ extension TestClientProtocol {
         ) { response in
             ScenarioResult(
                 status: response.status.code, contentType: response.headers[.contentType],
-                body: String(buffer: response.body))
+                body: String(buffer: response.body), headers: response.headers)
         }
     }
 
