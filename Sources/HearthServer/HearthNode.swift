@@ -27,6 +27,7 @@ public struct HearthNode: Sendable {
 
     /// Runs until a termination signal; `onListening` gets the bound port (useful with port 0).
     public func run(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        Self.raiseOpenFileLimit(logger: logger)
         let router = NodeRouter.build(services)
         let application = Application(
             router: router,
@@ -41,5 +42,21 @@ public struct HearthNode: Sendable {
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         try await group.run()
+    }
+
+    /// A download keeps one descriptor per blob of its file (a part of a chunked upload), so the
+    /// node asks for as many open files as the system allows it.
+    static func raiseOpenFileLimit(logger: Logger) {
+        #if os(Linux)
+            let resource = __rlimit_resource_t(RLIMIT_NOFILE.rawValue)
+        #else
+            let resource = RLIMIT_NOFILE
+        #endif
+        var limit = rlimit()
+        guard getrlimit(resource, &limit) == 0, limit.rlim_cur < limit.rlim_max else { return }
+        limit.rlim_cur = limit.rlim_max
+        if setrlimit(resource, &limit) != 0 {
+            logger.warning("Cannot raise the open file limit", metadata: ["errno": "\(errno)"])
+        }
     }
 }
