@@ -15,7 +15,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import pytest
 import requests
@@ -53,9 +53,11 @@ class Collection:
 class Node:
     """One `hearth serve` process on a data directory; can be stopped, killed and restarted."""
 
-    def __init__(self, data_dir: Path):
+    def __init__(self, data_dir: Path, args: tuple[str, ...] | list[str] = (), env: dict[str, str] | None = None):
         self.data_dir = Path(data_dir)
         self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.args = list(args)  # extra `hearth serve` flags, e.g. ["--drive-quota", "5MB"]
+        self.env = env  # extra environment variables for the serve process
         self.proc: subprocess.Popen | None = None
         self.port: int | None = None
         self.starts = 0
@@ -79,9 +81,11 @@ class Node:
         logs.mkdir(exist_ok=True)
         self.stdout_path = logs / f"stdout-{self.starts}.log"
         self.stderr_path = logs / f"stderr-{self.starts}.log"
-        cmd = [HEARTH_BIN, "serve", "--data", str(self.data_dir), "--host", "127.0.0.1", "--port", str(self.port)]
+        cmd = [HEARTH_BIN, "serve", "--data", str(self.data_dir), "--host", "127.0.0.1", "--port", str(self.port),
+               *self.args]
+        env = None if self.env is None else {**os.environ, **self.env}
         with open(self.stdout_path, "wb") as out, open(self.stderr_path, "wb") as err:
-            self.proc = subprocess.Popen(cmd, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
+            self.proc = subprocess.Popen(cmd, stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=env)
         if self not in _LIVE_NODES:
             _LIVE_NODES.append(self)
         self._wait_healthy()
@@ -161,6 +165,23 @@ class Node:
     def base(self, collection: Collection, name: str | None = None, data_key: str | None = None) -> "BaseClient":
         return BaseClient(self.url, collection.project_id, data_key or collection.data_key, name or unique("b"))
 
+    def drive(self, collection: Collection, name: str | None = None, data_key: str | None = None) -> "DriveClient":
+        return DriveClient(self.url, collection.project_id, data_key or collection.data_key, name or unique("d"))
+
+    def collection_dir(self, collection: Collection) -> Path:
+        """The collection's directory (data.sqlite and drive/blobs) under the data directory."""
+        return self.data_dir / "spaces" / "default" / "collections" / collection.project_id
+
+    def blob_files(self, collection: Collection) -> set[Path]:
+        """Every Drive blob file of the collection: drive/blobs/<2 hex>/<32 hex id>."""
+        root = self.collection_dir(collection) / "drive" / "blobs"
+        return {p for p in root.glob("*/*") if p.is_file()} if root.exists() else set()
+
+    def stderr_text(self) -> str:
+        """Everything this node (all its starts) wrote to stderr so far."""
+        logs = self.data_dir.parent / f"{self.data_dir.name}-logs"
+        return "".join(p.read_text(errors="replace") for p in sorted(logs.glob("stderr-*.log")))
+
 
 _NO_BODY = object()
 
@@ -210,6 +231,74 @@ class BaseClient:
 
     def query(self, body: dict | None = None, **kw):
         return self.request("POST", f"{self.root}/query", {} if body is None else body, **kw)
+
+
+class DriveClient:
+    """A thin Deta Drive HTTP client (spec §2) returning raw `requests.Response` objects.
+
+    Names go in the query string form-encoded the way the Python and Go SDKs send them
+    (`quote_plus`, space → `+`); pass `query=` to send a raw query string instead."""
+
+    def __init__(self, url: str, project_id: str, data_key: str | None, name: str):
+        self.url, self.project_id, self.data_key, self.name = url, project_id, data_key, name
+        self.root = f"{url}/v1/{project_id}/{name}"
+        self.session = requests.Session()
+
+    def request(self, method: str, path: str, *, params: dict | None = None, query: str | None = None,
+                data=None, headers: dict | None = None, api_key: str | None = "default",
+                timeout: float = HTTP_TIMEOUT, **kw) -> requests.Response:
+        hdrs = {}
+        api_key = self.data_key if api_key == "default" else api_key
+        if api_key is not None:
+            hdrs["X-API-Key"] = api_key
+        hdrs.update(headers or {})
+        url = f"{self.root}{path}"
+        if query is not None:
+            url += "?" + query
+        elif params:
+            url += "?" + urlencode(params)
+        return self.session.request(method, url, data=data, headers=hdrs, timeout=timeout, **kw)
+
+    def put(self, name: str, data: bytes | str = b"", content_type: str | None = None, **kw):
+        """`POST /files?name=` (single-request upload)."""
+        headers = {"Content-Type": content_type} if content_type else {}
+        headers.update(kw.pop("headers", {}))
+        return self.request("POST", "/files", params={"name": name}, data=data, headers=headers, **kw)
+
+    def get(self, name: str, range: str | None = None, **kw):
+        headers = {"Range": range} if range else {}
+        headers.update(kw.pop("headers", {}))
+        return self.request("GET", "/files/download", params={"name": name}, headers=headers, **kw)
+
+    def head(self, name: str, range: str | None = None, **kw):
+        headers = {"Range": range} if range else {}
+        return self.request("HEAD", "/files/download", params={"name": name}, headers=headers, **kw)
+
+    def list(self, **params):
+        """`GET /files` with the given parameters (None values are left out)."""
+        kw = {k: params.pop(k) for k in ("api_key", "query", "headers") if k in params}
+        params = {k: ("true" if v is True else "false" if v is False else v) for k, v in params.items() if v is not None}
+        return self.request("GET", "/files", params=params, **kw)
+
+    def delete_many(self, names, **kw):
+        body = json.dumps({"names": names}) if not isinstance(names, (str, bytes)) else names
+        return self.request("DELETE", "/files", data=body, headers={"Content-Type": "application/json"}, **kw)
+
+    def start_upload(self, name: str, content_type: str | None = None, **kw):
+        headers = {"Content-Type": content_type} if content_type else {}
+        return self.request("POST", "/uploads", params={"name": name}, headers=headers, **kw)
+
+    def upload_part(self, upload_id: str, name: str, part, data=b"", content_type: str | None = None, **kw):
+        headers = {"Content-Type": content_type} if content_type else {}
+        headers.update(kw.pop("headers", {}))
+        return self.request("POST", f"/uploads/{upload_id}/parts", params={"name": name, "part": part},
+                            data=data, headers=headers, **kw)
+
+    def complete(self, upload_id: str, name: str, **kw):
+        return self.request("PATCH", f"/uploads/{upload_id}", params={"name": name}, **kw)
+
+    def abort(self, upload_id: str, name: str, **kw):
+        return self.request("DELETE", f"/uploads/{upload_id}", params={"name": name}, **kw)
 
 
 # ----- response assertions ---------------------------------------------------------------
@@ -307,8 +396,8 @@ def node_factory(tmp_path):
     """Starts private nodes (for crash/CLI tests); all are killed at teardown."""
     nodes: list[Node] = []
 
-    def start(data_dir: Path | None = None) -> Node:
-        n = Node(data_dir or tmp_path / f"data{len(nodes)}").start()
+    def start(data_dir: Path | None = None, args=(), env: dict[str, str] | None = None) -> Node:
+        n = Node(data_dir or tmp_path / f"data{len(nodes)}", args=args, env=env).start()
         nodes.append(n)
         return n
 
@@ -341,3 +430,9 @@ def pytest_runtest_makereport(item, call):
     if report.failed:
         for n in list(_LIVE_NODES):
             report.sections.append((f"hearth node {n.url} ({n.data_dir})", n.logs()))
+
+
+@pytest.fixture
+def drive(node, shared_collection) -> DriveClient:
+    """An empty Drive (unique name) in the shared collection."""
+    return node.drive(shared_collection)

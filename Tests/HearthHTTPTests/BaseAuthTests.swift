@@ -3,7 +3,7 @@ import HearthCore
 import HearthTesting
 import Testing
 
-/// Every way a data key can be wrong gives 401 with a body that reveals nothing.
+/// Every way a data key can be wrong gives 401 with a body that reveals nothing, on Base and Drive.
 @Suite struct BaseAuthTests {
     @Test func refusesMissingMalformedWrongAndForeignKeys() async throws {
         try await TestNode.with { node in
@@ -20,7 +20,18 @@ import Testing
                     (DataKey(projectID: b.id, secret: keyA.secret), b.id),
                     (DataKey(projectID: "nosuch", secret: keyB.secret), "nosuch"),
                 ]
+                #expect(try await client.base(.post, "/files?name=secret.txt", key: keyB, base: "files", body: "b-file").status == 201)
+                let drive: [(HTTPRequest.Method, String)] = [
+                    (.get, "/files"), (.get, "/files/download?name=secret.txt"), (.post, "/files?name=x"), (.delete, "/files"),
+                    (.post, "/uploads?name=x"), (.post, "/uploads/u/parts?name=x&part=1"), (.patch, "/uploads/u?name=x"),
+                    (.delete, "/uploads/u?name=x"),
+                ]
                 for (key, project) in attempts {
+                    for (method, path) in drive {
+                        let result = try await client.base(method, path, key: key, base: "files", body: "{}", projectID: project)
+                        #expect(result.status == 401, "\(method) \(path)")
+                        #expect(result.body == #"{"errors":["Unauthorized"]}"#)
+                    }
                     for (method, path) in [(HTTPRequest.Method.get, "/items/secret-b"), (.post, "/query"), (.delete, "/items/secret-b")] {
                         let result = try await client.base(method, path, key: key, body: "{}", projectID: project)
                         #expect(result.status == 401)
@@ -28,6 +39,7 @@ import Testing
                     }
                 }
                 #expect(try await client.base(.get, "/items/secret-b", key: keyB).status == 200)
+                #expect(try await client.base(.get, "/files/download?name=secret.txt", key: keyB, base: "files").body == "b-file")
             }
         }
     }

@@ -1,0 +1,966 @@
+"""Deta Drive HTTP API v1 end to end (spec /work/shared/spec/deta-compat.md §2 and §8).
+
+Every endpoint is exercised as a real client would: single uploads, chunked uploads (the
+protocol every official SDK uses), downloads with ranges, listings with the JS SDK's
+`recursive` semantics, delete-many, name rules, content types, auth and routing errors.
+"""
+from __future__ import annotations
+
+import hashlib
+import socket
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import quote, urlsplit
+
+import pytest
+import requests
+
+from conftest import HTTP_TIMEOUT, DriveClient, assert_errors, describe, json_of, unique
+
+MiB = 1024 * 1024
+TEN_MIB = 10 * MiB
+ENTITY_TOO_LARGE = "<h1> 413 - Request Entity Too Large </h1>"
+
+
+# ----- helpers -------------------------------------------------------------------------------
+
+def echo(drive: DriveClient) -> dict:
+    return {"project_id": drive.project_id, "drive_name": drive.name}
+
+
+def put_ok(drive: DriveClient, name: str, data: bytes | str = b"", content_type: str | None = None, **kw) -> None:
+    body = json_of(drive.put(name, data, content_type, **kw), 201)
+    assert body == {"name": name, **echo(drive)}, body
+
+
+def download(drive: DriveClient, name: str, **kw) -> bytes:
+    resp = drive.get(name, **kw)
+    assert resp.status_code == 200, describe(resp)
+    return resp.content
+
+
+def names(drive: DriveClient, **params) -> list[str]:
+    body = json_of(drive.list(**params), 200)
+    assert set(body) <= {"names", "paging"} and "names" in body, body
+    return body["names"]
+
+
+def listing(drive: DriveClient, **params) -> dict:
+    return json_of(drive.list(**params), 200)
+
+
+def start_upload(drive: DriveClient, name: str, content_type: str | None = None) -> str:
+    body = json_of(drive.start_upload(name, content_type), 202)
+    assert set(body) == {"name", "upload_id", "project_id", "drive_name"}, body
+    assert body["name"] == name and body["project_id"] == drive.project_id and body["drive_name"] == drive.name, body
+    upload_id = body["upload_id"]
+    assert isinstance(upload_id, str) and upload_id and quote(upload_id, safe="") == upload_id, body
+    return upload_id
+
+
+def upload_part(drive: DriveClient, upload_id: str, name: str, part: int, data: bytes,
+                content_type: str | None = None) -> None:
+    body = json_of(drive.upload_part(upload_id, name, part, data, content_type), 200)
+    assert body == {"name": name, "upload_id": upload_id, "part": part, **echo(drive)}, body
+
+
+def complete(drive: DriveClient, upload_id: str, name: str) -> None:
+    body = json_of(drive.complete(upload_id, name), 200)
+    assert body == {"name": name, "upload_id": upload_id, **echo(drive)}, body
+
+
+def chunked_put(drive: DriveClient, name: str, parts: list[bytes], content_type: str | None = None) -> str:
+    upload_id = start_upload(drive, name)
+    for number, data in enumerate(parts, start=1):
+        upload_part(drive, upload_id, name, number, data, content_type)
+    complete(drive, upload_id, name)
+    return upload_id
+
+
+def sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def assert_download_headers(resp: requests.Response, data: bytes, content_type: str | None = None) -> None:
+    assert resp.headers.get("Accept-Ranges") == "bytes", resp.headers
+    assert resp.headers.get("Content-Length") == str(len(data)), resp.headers
+    assert resp.headers.get("ETag") == f'"{sha(data)}"', resp.headers
+    if content_type is not None:
+        assert resp.headers.get("Content-Type") == content_type, resp.headers
+    assert "Content-Range" not in resp.headers, resp.headers
+
+
+def pattern(size: int, seed: int = 0) -> bytes:
+    """`size` deterministic bytes with no short period."""
+    out = bytearray()
+    counter = 0
+    while len(out) < size:
+        out += hashlib.sha256(f"{seed}:{counter}".encode()).digest()
+        counter += 1
+    return bytes(out[:size])
+
+
+# ----- single uploads and downloads ---------------------------------------------------------------
+
+def test_put_then_download_round_trips_with_headers(drive):
+    data = b"hello, drive\r\n" * 100
+    put_ok(drive, "hello.txt", data)
+    resp = drive.get("hello.txt")
+    assert resp.status_code == 200, describe(resp)
+    assert resp.content == data
+    assert_download_headers(resp, data, "text/plain; charset=utf-8")
+    assert names(drive) == ["hello.txt"]
+
+
+def test_all_byte_values_round_trip(drive):
+    # test_sync.py's iter_lines check: \r, \n, NUL and high bytes come back untouched.
+    data = bytes(range(256)) * 41 + b"\r\n\r\r\n\x00"
+    put_ok(drive, "bytes.bin", data)
+    assert download(drive, "bytes.bin") == data
+
+
+def test_names_with_spaces_round_trip_in_every_encoding(drive):
+    data = b"spaced out"
+    put_ok(drive, "name with spaces.txt", data)  # Python/Go style: spaces as '+'
+    assert download(drive, "name with spaces.txt") == data
+    # JS style: encodeURIComponent, spaces as %20.
+    resp = drive.request("GET", "/files/download", query="name=" + quote("name with spaces.txt", safe=""))
+    assert resp.status_code == 200 and resp.content == data, describe(resp)
+    resp = drive.request("GET", "/files/download", query="name=name+with+spaces.txt")
+    assert resp.status_code == 200 and resp.content == data, describe(resp)
+    assert names(drive) == ["name with spaces.txt"]
+
+
+def test_plus_sign_is_a_space_and_percent_2b_is_a_plus(drive):
+    resp = drive.request("POST", "/files", query="name=a+b.txt", data=b"space")
+    assert json_of(resp, 201)["name"] == "a b.txt"
+    resp = drive.request("POST", "/files", query="name=a%2Bb.txt", data=b"plus")
+    assert json_of(resp, 201)["name"] == "a+b.txt"
+    assert download(drive, "a b.txt") == b"space"
+    assert download(drive, "a+b.txt") == b"plus"
+    assert names(drive) == ["a b.txt", "a+b.txt"]
+
+
+def test_unicode_and_reserved_characters_in_names(drive):
+    weird = ["ünïcødé/文件 名.txt", "q?a=1&b=2#frag.txt", "100% sure.txt", "semi;colon,comma'quote\".txt",
+             "dir/sub/deep/file", "emoji 🎉.png", "back\\slash"]
+    for i, name in enumerate(weird):
+        put_ok(drive, name, f"content {i}".encode())
+    for i, name in enumerate(weird):
+        assert download(drive, name) == f"content {i}".encode(), name
+    assert names(drive) == sorted(weird, key=lambda n: n.encode())
+
+
+def test_name_of_exactly_1024_bytes_is_accepted(drive):
+    name = "é" * 512  # 1024 UTF-8 bytes
+    put_ok(drive, name, b"long")
+    assert download(drive, name) == b"long"
+    assert names(drive) == [name]
+
+
+def test_overwrite_replaces_content_type_and_etag(drive):
+    put_ok(drive, "doc", b"version one, fairly long", "text/plain")
+    first = drive.get("doc")
+    put_ok(drive, "doc", b"v2", "image/png")
+    second = drive.get("doc")
+    assert second.status_code == 200 and second.content == b"v2"
+    assert second.headers["Content-Type"] == "image/png"
+    assert second.headers["ETag"] != first.headers["ETag"]
+    assert_download_headers(second, b"v2", "image/png")
+    assert names(drive) == ["doc"]
+
+
+def test_empty_file(drive):
+    put_ok(drive, "empty.txt", b"")
+    resp = drive.get("empty.txt")
+    assert resp.status_code == 200 and resp.content == b"", describe(resp)
+    assert_download_headers(resp, b"", "text/plain; charset=utf-8")
+    resp = drive.get("empty.txt", range="bytes=0-0")
+    assert_errors(resp, 416)
+    assert resp.headers.get("Content-Range") == "bytes */0"
+    assert names(drive) == ["empty.txt"]
+
+
+def test_single_upload_of_exactly_10_mib_is_accepted(drive):
+    data = pattern(TEN_MIB, seed=1)
+    put_ok(drive, "ten.bin", data)
+    resp = drive.get("ten.bin")
+    assert resp.status_code == 200 and sha(resp.content) == sha(data)
+    assert_download_headers(resp, data)
+
+
+def test_single_upload_over_10_mib_is_413_html_and_writes_nothing(drive):
+    put_ok(drive, "keep.bin", b"old content")
+    for name in ("big.bin", "keep.bin"):
+        resp = drive.put(name, b"\0" * (TEN_MIB + 1))
+        assert resp.status_code == 413, describe(resp)
+        assert resp.headers.get("Content-Type", "").startswith("text/html"), resp.headers
+        assert resp.text == ENTITY_TOO_LARGE
+    assert names(drive) == ["keep.bin"]
+    assert download(drive, "keep.bin") == b"old content"
+    assert_errors(drive.get("big.bin"), 404)
+
+
+def test_single_upload_over_10_mib_without_content_length_is_refused(drive):
+    """A chunked-encoding body has no declared length: the limit holds while it streams."""
+    def body():
+        for _ in range(11):
+            yield b"x" * MiB
+
+    try:
+        resp = drive.put("streamed.bin", body())
+    except requests.ConnectionError:
+        resp = None  # the server may close the connection once it has answered 413
+    if resp is not None:
+        assert resp.status_code == 413, describe(resp)
+        assert resp.text == ENTITY_TOO_LARGE
+    assert names(drive) == []
+    assert_errors(drive.get("streamed.bin"), 404)
+
+
+def test_streamed_upload_without_content_length_is_accepted(drive):
+    chunks = [pattern(300_000, seed=s) for s in range(5)]
+    body = json_of(drive.put("gen.bin", iter(chunks)), 201)
+    assert body["name"] == "gen.bin"
+    assert download(drive, "gen.bin") == b"".join(chunks)
+
+
+def test_missing_file_is_404_json(drive):
+    assert_errors(drive.get("nope.txt"), 404)
+    put_ok(drive, "other.txt", b"x")
+    assert_errors(drive.get("nope.txt"), 404)
+    assert_errors(drive.get("Other.txt"), 404)  # names are case-sensitive
+    resp = drive.head("nope.txt")
+    assert resp.status_code == 404, describe(resp)
+
+
+def test_head_has_the_headers_of_get_and_no_body(drive):
+    data = pattern(5000, seed=2)
+    put_ok(drive, "pic.png", data)
+    get = drive.get("pic.png")
+    head = drive.head("pic.png")
+    assert head.status_code == 200, describe(head)
+    assert head.content == b""
+    assert_download_headers(head, data, "image/png")
+    for header in ("Content-Type", "Content-Length", "ETag", "Accept-Ranges"):
+        assert head.headers.get(header) == get.headers.get(header), header
+    ranged = drive.head("pic.png", range="bytes=10-19")
+    assert ranged.status_code == 206, describe(ranged)
+    assert ranged.headers.get("Content-Range") == "bytes 10-19/5000"
+    assert ranged.headers.get("Content-Length") == "10"
+    assert ranged.content == b""
+
+
+# ----- ranges -------------------------------------------------------------------------------------
+
+RANGE_DATA = bytes(range(100))
+
+RANGE_CASES = {
+    "first byte": ("bytes=0-0", 0, 0),
+    "suffix 5": ("bytes=-5", 95, 99),
+    "open end": ("bytes=5-", 5, 99),
+    "middle": ("bytes=10-19", 10, 19),
+    "last byte": ("bytes=99-99", 99, 99),
+    "end beyond size is clipped": ("bytes=90-1000", 90, 99),
+    "suffix longer than file": ("bytes=-500", 0, 99),
+    "whole file as a range": ("bytes=0-99", 0, 99),
+}
+
+
+@pytest.fixture
+def ranged(drive):
+    put_ok(drive, "r.bin", RANGE_DATA)
+    return drive
+
+
+@pytest.mark.parametrize("case", RANGE_CASES)
+def test_single_range_is_206(ranged, case):
+    header, first, last = RANGE_CASES[case]
+    resp = ranged.get("r.bin", range=header)
+    assert resp.status_code == 206, describe(resp)
+    assert resp.content == RANGE_DATA[first:last + 1]
+    assert resp.headers.get("Content-Range") == f"bytes {first}-{last}/100"
+    assert resp.headers.get("Content-Length") == str(last - first + 1)
+    assert resp.headers.get("Accept-Ranges") == "bytes"
+    assert resp.headers.get("ETag") == f'"{sha(RANGE_DATA)}"'
+
+
+@pytest.mark.parametrize("header", ["bytes=100-", "bytes=100-200", "bytes=150-160", "bytes=-0"])
+def test_unsatisfiable_range_is_416(ranged, header):
+    resp = ranged.get("r.bin", range=header)
+    assert_errors(resp, 416)
+    assert resp.headers.get("Content-Range") == "bytes */100"
+
+
+@pytest.mark.parametrize("header", ["bytes=0-1,5-6", "bytes=0-0, 10-20", "items=0-5", "bytes=5-3", "bytes=abc"])
+def test_multiple_or_invalid_ranges_give_the_whole_file(ranged, header):
+    resp = ranged.get("r.bin", range=header)
+    assert resp.status_code == 200, describe(resp)
+    assert resp.content == RANGE_DATA
+    assert "Content-Range" not in resp.headers
+    assert resp.headers.get("Content-Length") == "100"
+
+
+def test_range_on_missing_file_is_404(drive):
+    assert_errors(drive.get("missing.bin", range="bytes=0-0"), 404)
+
+
+# ----- content types ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name, sent, stored", [
+    ("a.txt", None, "text/plain; charset=utf-8"),
+    ("a.png", None, "image/png"),
+    ("a.json", None, "application/json"),
+    ("PHOTO.PNG", None, "image/png"),
+    ("dir/page.html", None, "text/html; charset=utf-8"),
+    ("no-extension", None, "application/octet-stream"),
+    ("folder.png/readme", None, "application/octet-stream"),
+    ("a.unknownext", None, "application/octet-stream"),
+    ("a.txt", "application/octet-stream", "text/plain; charset=utf-8"),
+    ("a.txt", "binary/octet-stream", "text/plain; charset=utf-8"),
+    ("a.txt", "application/x-www-form-urlencoded", "text/plain; charset=utf-8"),
+    ("a.bin", "binary/octet-stream", "application/octet-stream"),
+    ("a.txt", "text/csv", "text/csv"),
+    ("a.png", "image/webp", "image/webp"),
+    ("noext", "application/pdf", "application/pdf"),
+])
+def test_single_upload_content_type(drive, name, sent, stored):
+    put_ok(drive, name, b"content", sent)
+    resp = drive.get(name)
+    assert resp.status_code == 200 and resp.headers.get("Content-Type") == stored, describe(resp)
+
+
+def test_chunked_content_type_from_init_request_wins(drive):
+    upload_id = start_upload(drive, "x.txt", "image/png")
+    upload_part(drive, upload_id, "x.txt", 1, b"abc", "text/csv")
+    complete(drive, upload_id, "x.txt")
+    assert drive.get("x.txt").headers["Content-Type"] == "image/png"
+
+
+def test_chunked_content_type_from_first_part_with_a_specific_type(drive):
+    upload_id = start_upload(drive, "y.txt", "binary/octet-stream")  # JS SDK style: unspecified
+    upload_part(drive, upload_id, "y.txt", 1, b"abc", "binary/octet-stream")
+    upload_part(drive, upload_id, "y.txt", 2, b"def", "image/gif")
+    upload_part(drive, upload_id, "y.txt", 3, b"ghi", "text/csv")
+    complete(drive, upload_id, "y.txt")
+    resp = drive.get("y.txt")
+    assert resp.content == b"abcdefghi"
+    assert resp.headers["Content-Type"] == "image/gif"
+
+
+def test_chunked_content_type_guessed_when_unspecified(drive):
+    chunked_put(drive, "data.json", [b"{}"], content_type="binary/octet-stream")
+    chunked_put(drive, "plain", [b"{}"])
+    assert drive.get("data.json").headers["Content-Type"] == "application/json"
+    assert drive.get("plain").headers["Content-Type"] == "application/octet-stream"
+
+
+# ----- chunked uploads ----------------------------------------------------------------------------
+
+def test_python_sdk_style_chunked_upload_of_2x10mib_plus_1000(drive):
+    """test_sync.py: a 2×10 MiB + 1000 B file, sent in 10 MiB chunks, comes back byte for byte."""
+    data = pattern(2 * TEN_MIB + 1000, seed=3)
+    name = "big file.bin"
+    upload_id = start_upload(drive, name)
+    assert names(drive) == []
+    for part, offset in enumerate(range(0, len(data), TEN_MIB), start=1):
+        upload_part(drive, upload_id, name, part, data[offset:offset + TEN_MIB])
+    assert_errors(drive.get(name), 404)  # not visible before completion
+    assert names(drive) == []
+    complete(drive, upload_id, name)
+    resp = drive.get(name)
+    assert resp.status_code == 200, describe(resp)
+    assert len(resp.content) == len(data) and resp.content == data
+    assert_download_headers(resp, data, "application/octet-stream")
+    # Ranges across both part boundaries.
+    for first, last in ((TEN_MIB - 10, TEN_MIB + 10), (2 * TEN_MIB - 1, 2 * TEN_MIB), (TEN_MIB - 5, 2 * TEN_MIB + 999)):
+        part = drive.get(name, range=f"bytes={first}-{last}")
+        assert part.status_code == 206, describe(part)
+        assert part.headers["Content-Range"] == f"bytes {first}-{last}/{len(data)}"
+        assert part.content == data[first:last + 1]
+    assert names(drive) == [name]
+
+
+def test_parts_may_arrive_in_any_order(drive):
+    parts = [pattern(70_000, seed=s) for s in (10, 11, 12, 13)]
+    upload_id = start_upload(drive, "shuffled")
+    for number in (3, 1, 4, 2):
+        upload_part(drive, upload_id, "shuffled", number, parts[number - 1])
+    complete(drive, upload_id, "shuffled")
+    resp = drive.get("shuffled")
+    assert resp.content == b"".join(parts)
+    assert resp.headers["ETag"] == f'"{sha(b"".join(parts))}"'
+
+
+def test_reuploading_a_part_replaces_it(drive):
+    upload_id = start_upload(drive, "redo")
+    upload_part(drive, upload_id, "redo", 1, b"first-A" * 1000)
+    upload_part(drive, upload_id, "redo", 2, b"second-A")
+    upload_part(drive, upload_id, "redo", 1, b"first-B")  # an earlier part changes after a later one
+    upload_part(drive, upload_id, "redo", 3, b"third")
+    upload_part(drive, upload_id, "redo", 3, b"third-B")
+    complete(drive, upload_id, "redo")
+    expected = b"first-B" + b"second-A" + b"third-B"
+    resp = drive.get("redo")
+    assert resp.content == expected
+    assert_download_headers(resp, expected)
+
+
+def test_complete_with_a_gap_names_the_missing_part_and_keeps_the_upload(drive):
+    upload_id = start_upload(drive, "gappy")
+    upload_part(drive, upload_id, "gappy", 1, b"one")
+    upload_part(drive, upload_id, "gappy", 3, b"three")
+    errors = assert_errors(drive.complete(upload_id, "gappy"), 400)
+    assert "Part 2 is missing" in errors[0], errors
+    assert names(drive) == []
+    upload_part(drive, upload_id, "gappy", 2, b"two")
+    complete(drive, upload_id, "gappy")
+    assert download(drive, "gappy") == b"onetwothree"
+
+
+def test_complete_without_part_1_names_it(drive):
+    upload_id = start_upload(drive, "nofirst")
+    upload_part(drive, upload_id, "nofirst", 2, b"two")
+    upload_part(drive, upload_id, "nofirst", 10000, b"last possible part")
+    errors = assert_errors(drive.complete(upload_id, "nofirst"), 400)
+    assert "Part 1 is missing" in errors[0], errors
+    assert names(drive) == []
+
+
+def test_complete_with_zero_parts_creates_an_empty_file(drive):
+    upload_id = start_upload(drive, "nothing.txt")
+    complete(drive, upload_id, "nothing.txt")
+    resp = drive.get("nothing.txt")
+    assert resp.status_code == 200 and resp.content == b""
+    assert_download_headers(resp, b"", "text/plain; charset=utf-8")
+    assert names(drive) == ["nothing.txt"]
+
+
+def test_empty_parts_are_allowed(drive):
+    # The Go SDK can send empty non-final parts (spec §2.3.3).
+    chunked_put(drive, "holes", [b"a", b"", b"b", b""])
+    assert download(drive, "holes") == b"ab"
+
+
+@pytest.mark.parametrize("part", ["0", "-1", "10001", "abc", "1.5", "", "99999999999999999999999"])
+def test_bad_part_numbers_are_400(drive, part):
+    upload_id = start_upload(drive, "parts")
+    assert_errors(drive.upload_part(upload_id, "parts", part, b"data"), 400)
+    complete(drive, upload_id, "parts")
+    assert download(drive, "parts") == b""  # the bad part was not stored
+
+
+def test_missing_part_parameter_is_400(drive):
+    upload_id = start_upload(drive, "parts")
+    resp = drive.request("POST", f"/uploads/{upload_id}/parts", params={"name": "parts"}, data=b"x")
+    assert_errors(resp, 400)
+
+
+def test_part_10000_is_accepted(drive):
+    upload_id = start_upload(drive, "max")
+    upload_part(drive, upload_id, "max", 10000, b"x")
+
+
+def test_part_over_10_mib_is_413_html(drive):
+    upload_id = start_upload(drive, "parts.bin")
+    upload_part(drive, upload_id, "parts.bin", 1, pattern(TEN_MIB, seed=4))  # exactly the limit
+    resp = drive.upload_part(upload_id, "parts.bin", 2, b"\1" * (TEN_MIB + 1))
+    assert resp.status_code == 413, describe(resp)
+    assert resp.headers.get("Content-Type", "").startswith("text/html")
+    assert resp.text == ENTITY_TOO_LARGE
+    upload_part(drive, upload_id, "parts.bin", 2, b"tail")
+    complete(drive, upload_id, "parts.bin")
+    data = drive.get("parts.bin").content
+    assert len(data) == TEN_MIB + 4 and data == pattern(TEN_MIB, seed=4) + b"tail"
+
+
+def test_unknown_upload_id_is_404(drive):
+    put_ok(drive, "exists", b"x")  # the drive exists
+    for upload_id in ("doesnotexist", "0" * 32, unique("u")):
+        assert_errors(drive.upload_part(upload_id, "exists", 1, b"data"), 404)
+        assert_errors(drive.complete(upload_id, "exists"), 404)
+        assert_errors(drive.abort(upload_id, "exists"), 404)
+    fresh = DriveClient(drive.url, drive.project_id, drive.data_key, unique("never"))
+    assert_errors(fresh.upload_part("0" * 32, "x", 1, b"data"), 404)
+    assert_errors(fresh.complete("0" * 32, "x"), 404)
+    assert_errors(fresh.abort("0" * 32, "x"), 404)
+    assert download(drive, "exists") == b"x"
+
+
+def test_name_must_match_the_upload(drive):
+    upload_id = start_upload(drive, "right.txt")
+    upload_part(drive, upload_id, "right.txt", 1, b"good ")
+    assert_errors(drive.upload_part(upload_id, "wrong.txt", 2, b"evil"), 400)
+    assert_errors(drive.complete(upload_id, "wrong.txt"), 400)
+    assert_errors(drive.abort(upload_id, "wrong.txt"), 400)
+    assert names(drive) == []
+    upload_part(drive, upload_id, "right.txt", 2, b"end")
+    complete(drive, upload_id, "right.txt")
+    assert download(drive, "right.txt") == b"good end"
+    assert_errors(drive.get("wrong.txt"), 404)
+
+
+def test_upload_id_is_gone_after_complete(drive):
+    upload_id = chunked_put(drive, "done", [b"abc"])
+    assert_errors(drive.upload_part(upload_id, "done", 2, b"more"), 404)
+    assert_errors(drive.complete(upload_id, "done"), 404)
+    assert_errors(drive.abort(upload_id, "done"), 404)
+    assert download(drive, "done") == b"abc"
+
+
+def test_abort_discards_the_upload(drive):
+    put_ok(drive, "kept", b"original")
+    upload_id = start_upload(drive, "kept")
+    upload_part(drive, upload_id, "kept", 1, b"replacement")
+    body = json_of(drive.abort(upload_id, "kept"), 200)
+    assert body == {"name": "kept", "upload_id": upload_id, **echo(drive)}, body
+    assert_errors(drive.upload_part(upload_id, "kept", 2, b"x"), 404)
+    assert_errors(drive.complete(upload_id, "kept"), 404)
+    assert_errors(drive.abort(upload_id, "kept"), 404)
+    assert download(drive, "kept") == b"original"
+    other = start_upload(drive, "never-finished")
+    upload_part(drive, other, "never-finished", 1, b"x")
+    json_of(drive.abort(other, "never-finished"), 200)
+    assert names(drive) == ["kept"]
+
+
+def test_chunked_reupload_replaces_only_on_complete(drive):
+    put_ok(drive, "file.txt", b"old version")
+    upload_id = start_upload(drive, "file.txt")
+    upload_part(drive, upload_id, "file.txt", 1, b"new ")
+    assert download(drive, "file.txt") == b"old version"
+    upload_part(drive, upload_id, "file.txt", 2, b"version")
+    assert download(drive, "file.txt") == b"old version"
+    complete(drive, upload_id, "file.txt")
+    assert download(drive, "file.txt") == b"new version"
+    assert names(drive) == ["file.txt"]
+
+
+def test_concurrent_uploads_of_the_same_name_last_complete_wins(drive):
+    first = start_upload(drive, "race")
+    second = start_upload(drive, "race")
+    assert first != second
+    upload_part(drive, first, "race", 1, b"first")
+    upload_part(drive, second, "race", 1, b"second")
+    complete(drive, second, "race")
+    assert download(drive, "race") == b"second"
+    complete(drive, first, "race")
+    assert download(drive, "race") == b"first"
+    assert names(drive) == ["race"]
+
+
+def test_upload_ids_belong_to_their_drive(node, shared_collection, drive):
+    upload_id = start_upload(drive, "mine")
+    other = node.drive(shared_collection)
+    put_ok(other, "something", b"x")
+    assert_errors(other.upload_part(upload_id, "mine", 1, b"x"), 404)
+    assert_errors(other.complete(upload_id, "mine"), 404)
+    assert_errors(other.abort(upload_id, "mine"), 404)
+    upload_part(drive, upload_id, "mine", 1, b"still mine")
+    complete(drive, upload_id, "mine")
+    assert download(drive, "mine") == b"still mine"
+    assert names(other) == ["something"]
+
+
+def test_replacement_is_atomic_for_concurrent_readers(drive):
+    versions = [bytes([65 + v]) * 300_000 for v in range(2)]
+    put_ok(drive, "flip", versions[0])
+    seen, problems, stop = set(), [], threading.Event()
+
+    def reader():
+        session = requests.Session()
+        while not stop.is_set():
+            resp = session.get(f"{drive.root}/files/download", params={"name": "flip"},
+                               headers={"X-API-Key": drive.data_key}, timeout=HTTP_TIMEOUT)
+            if resp.status_code != 200 or resp.content not in versions:
+                problems.append(describe(resp)[:200])
+                return
+            if resp.headers["ETag"] != f'"{sha(resp.content)}"':
+                problems.append(f"ETag {resp.headers['ETag']} does not match the body")
+                return
+            seen.add(resp.content[:1])
+
+    threads = [threading.Thread(target=reader, daemon=True) for _ in range(3)]
+    for t in threads:
+        t.start()
+    try:
+        for i in range(40):
+            data = versions[(i + 1) % 2]
+            if i % 2:
+                chunked_put(drive, "flip", [data[:100_000], data[100_000:]])
+            else:
+                put_ok(drive, "flip", data)
+            assert not problems, problems
+    finally:
+        stop.set()
+        for t in threads:
+            t.join(timeout=60)
+    assert not problems, problems
+    assert names(drive) == ["flip"]
+
+
+# ----- listing ------------------------------------------------------------------------------------
+
+def test_list_conformance_vectors(drive):
+    """test_sync.py: list() → a, b, c/d; list(limit=1) pages; prefix c/."""
+    for name in ("a", "b", "c/d"):
+        put_ok(drive, name, name.encode())
+    assert listing(drive) == {"names": ["a", "b", "c/d"]}
+    assert listing(drive, limit=1) == {"paging": {"size": 1, "last": "a"}, "names": ["a"]}
+    assert listing(drive, limit=2) == {"paging": {"size": 2, "last": "b"}, "names": ["a", "b"]}
+    assert listing(drive, limit=1, last="a") == {"paging": {"size": 1, "last": "b"}, "names": ["b"]}
+    assert listing(drive, limit=1, last="b") == {"names": ["c/d"]}
+    assert listing(drive, limit=3) == {"names": ["a", "b", "c/d"]}
+    assert listing(drive, prefix="c/") == {"names": ["c/d"]}
+    assert listing(drive, prefix="c") == {"names": ["c/d"]}
+    assert listing(drive, prefix="zzz") == {"names": []}
+    assert listing(drive, last="c/d") == {"names": []}
+
+
+def test_never_written_drive_lists_empty(node, shared_collection):
+    fresh = node.drive(shared_collection)
+    assert listing(fresh) == {"names": []}
+    assert listing(fresh, prefix="x/", recursive=False, limit=5, last="a") == {"names": []}
+
+
+RECURSIVE_FILES = ["list-a", "list-b", "list-c", "list/a", "list/b", "list/child/a", "list/child/b"]
+
+
+@pytest.fixture
+def tree(drive):
+    for name in RECURSIVE_FILES:
+        put_ok(drive, name, name.encode())
+    return drive
+
+
+@pytest.mark.parametrize("params, expected", [
+    ({"prefix": "list/", "recursive": False}, {"names": ["list/a", "list/b", "list/child/"]}),
+    ({"prefix": "list", "recursive": False}, {"names": ["list-a", "list-b", "list-c", "list/"]}),
+    ({"prefix": "/list", "recursive": False}, {"names": []}),
+    ({"limit": 2, "prefix": "list/", "recursive": False},
+     {"paging": {"size": 2, "last": "list/b"}, "names": ["list/a", "list/b"]}),
+    ({"limit": 1, "last": "list/a", "prefix": "list/", "recursive": False},
+     {"paging": {"size": 1, "last": "list/b"}, "names": ["list/b"]}),
+    ({"limit": 2, "last": "list/a", "prefix": "list/", "recursive": False}, {"names": ["list/b", "list/child/"]}),
+    ({"recursive": False}, {"names": ["list-a", "list-b", "list-c", "list/"]}),
+    ({"prefix": "list/child/", "recursive": False}, {"names": ["list/child/a", "list/child/b"]}),
+    ({"prefix": "list/", "recursive": True}, {"names": ["list/a", "list/b", "list/child/a", "list/child/b"]}),
+    ({"prefix": "list"}, {"names": RECURSIVE_FILES}),
+    ({"recursive": True}, {"names": RECURSIVE_FILES}),
+])
+def test_list_recursive_vectors(tree, params, expected):
+    """deta-javascript __test__/drive/list.spec.ts, verbatim, plus the default (recursive)."""
+    assert listing(tree, **params) == expected
+
+
+def test_list_non_recursive_pages_past_a_folder(tree):
+    # A collapsed folder used as `last` skips everything inside it.
+    assert listing(tree, prefix="list", recursive=False, limit=3) == {
+        "paging": {"size": 3, "last": "list-c"}, "names": ["list-a", "list-b", "list-c"]}
+    assert listing(tree, prefix="list", recursive=False, last="list-c") == {"names": ["list/"]}
+    assert listing(tree, recursive=False, limit=1, last="list-c") == {"names": ["list/"]}
+    assert listing(tree, prefix="list/", recursive=False, last="list/child/") == {"names": []}
+    assert listing(tree, prefix="list/", recursive=False, limit=1, last="list/b") == {"names": ["list/child/"]}
+
+
+def test_list_js_style_empty_parameters(tree):
+    """The JS SDK sends `prefix=&recursive=true&limit=1000&last=` literally, and unencoded prefixes."""
+    resp = tree.list(query="prefix=&recursive=true&limit=1000&last=")
+    assert json_of(resp, 200) == {"names": RECURSIVE_FILES}
+    resp = tree.list(query="prefix=list/&recursive=false&limit=1000&last=")
+    assert json_of(resp, 200) == {"names": ["list/a", "list/b", "list/child/"]}
+    resp = tree.list(query="prefix=list/&recursive=false&limit=1&last=list/a")
+    assert json_of(resp, 200) == {"paging": {"size": 1, "last": "list/b"}, "names": ["list/b"]}
+    resp = tree.list(query="limit=&prefix=&last=")
+    assert json_of(resp, 200) == {"names": RECURSIVE_FILES}
+
+
+def test_list_paging_walks_every_name_once(drive):
+    expected = sorted([f"f{i:02d}" for i in range(17)] + ["dir/x", "dir/y", "z z"], key=lambda n: n.encode())
+    for name in expected:
+        put_ok(drive, name, b".")
+    got, last, pages = [], None, 0
+    while True:
+        body = listing(drive, limit=3, last=last)
+        pages += 1
+        got += body["names"]
+        if "paging" not in body:
+            assert len(body["names"]) <= 3
+            break
+        assert body["paging"] == {"size": 3, "last": body["names"][-1]}, body
+        last = body["paging"]["last"]
+        assert pages < 50
+    assert got == expected
+    assert pages == 7  # 20 names, 3 a page: the 7th page holds 2 and has no paging
+
+
+def test_list_sorts_by_utf8_bytes(drive):
+    wanted = ["B", "a", "ä", "Z", "_", "a/b", "a b", "a-b", "ab", "€", "文"]
+    for name in wanted:
+        put_ok(drive, name, b".")
+    assert names(drive) == sorted(wanted, key=lambda n: n.encode())
+
+
+def test_list_limit_is_capped_at_1000(drive):
+    local = threading.local()
+
+    def put(i):
+        if not hasattr(local, "client"):
+            local.client = DriveClient(drive.url, drive.project_id, drive.data_key, drive.name)
+        resp = local.client.put(f"n{i:04d}", b"")
+        assert resp.status_code == 201, describe(resp)
+
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(put, range(1001)))
+    page = listing(drive, limit=5000)
+    assert page["paging"] == {"size": 1000, "last": "n0999"}
+    assert len(page["names"]) == 1000
+    page = listing(drive)
+    assert page["paging"] == {"size": 1000, "last": "n0999"}
+    assert listing(drive, last="n0999") == {"names": ["n1000"]}
+
+
+@pytest.mark.parametrize("limit", ["0", "-1", "abc", "1.5"])
+def test_list_bad_limit_is_400(tree, limit):
+    assert_errors(tree.list(limit=limit), 400)
+
+
+# ----- delete many --------------------------------------------------------------------------------
+
+def test_delete_many_lists_existing_and_missing_names_as_deleted(drive):
+    for name in ("a", "b", "c/d"):
+        put_ok(drive, name, b"x")
+    body = json_of(drive.delete_many(["a", "c/d", "never-existed"]), 200)
+    assert body == {"deleted": ["a", "c/d", "never-existed"], "failed": {}}
+    assert names(drive) == ["b"]
+    assert_errors(drive.get("a"), 404)
+    assert download(drive, "b") == b"x"
+
+
+def test_delete_many_on_never_written_drive(node, shared_collection):
+    fresh = node.drive(shared_collection)
+    assert json_of(fresh.delete_many(["ghost"]), 200) == {"deleted": ["ghost"], "failed": {}}
+    assert listing(fresh) == {"names": []}
+
+
+def test_delete_many_reports_invalid_names_as_failed(drive):
+    put_ok(drive, "keep", b"x")
+    put_ok(drive, "gone", b"x")
+    body = json_of(drive.delete_many(["gone", "", "   "]), 200)
+    assert body == {"deleted": ["gone"], "failed": {"": "invalid name", "   ": "invalid name"}}
+    body = json_of(drive.delete_many(["dir/", "keep-not", "a\x01b"]), 200)
+    assert body == {"deleted": ["keep-not"], "failed": {"dir/": "invalid name", "a\x01b": "invalid name"}}
+    assert names(drive) == ["keep"]
+
+
+@pytest.mark.parametrize("names_", [[""], ["   "], ["", "   "], []])
+def test_delete_many_without_a_valid_name_is_400(drive, names_):
+    put_ok(drive, "keep", b"x")
+    assert_errors(drive.delete_many(names_), 400)
+    assert names(drive) == ["keep"]
+
+
+def test_delete_many_takes_at_most_1000_names(drive):
+    put_ok(drive, "n0000", b"x")
+    put_ok(drive, "survivor", b"x")
+    assert_errors(drive.delete_many([f"n{i:04d}" for i in range(1001)]), 400)
+    assert names(drive) == ["n0000", "survivor"]
+    body = json_of(drive.delete_many([f"n{i:04d}" for i in range(1000)]), 200)
+    assert len(body["deleted"]) == 1000 and body["failed"] == {}
+    assert names(drive) == ["survivor"]
+
+
+@pytest.mark.parametrize("raw", ['{"names": [', "", "[]", '["a"]', '{"names": "a"}', '{"names": [1]}',
+                                 '{"names": ["a", null]}', '{"nams": ["a"]}', "null"])
+def test_delete_many_bad_bodies_are_400(drive, raw):
+    put_ok(drive, "a", b"x")
+    assert_errors(drive.delete_many(raw), 400)
+    assert names(drive) == ["a"]
+
+
+def test_deleted_name_can_be_reused(drive):
+    put_ok(drive, "again", b"one")
+    json_of(drive.delete_many(["again"]), 200)
+    put_ok(drive, "again", b"two")
+    assert download(drive, "again") == b"two"
+
+
+# ----- names --------------------------------------------------------------------------------------
+
+BAD_NAMES = {
+    "empty": "",
+    "blank": "   ",
+    "tab only": "\t",
+    "ends with slash": "dir/",
+    "only slash": "/",
+    "over 1024 bytes": "é" * 512 + "x",
+    "NUL": "a\x00b",
+    "control char": "a\x01b",
+    "newline": "line\nbreak",
+    "carriage return": "a\rb",
+    "tab": "a\tb",
+    "DEL": "a\x7fb",
+}
+
+
+@pytest.mark.parametrize("case", BAD_NAMES)
+def test_invalid_names_are_400_everywhere(drive, case):
+    name = BAD_NAMES[case]
+    assert_errors(drive.put(name, b"data"), 400)
+    assert_errors(drive.start_upload(name), 400)
+    assert_errors(drive.get(name), 400)
+    assert names(drive) == []
+
+
+def test_name_parameter_missing_is_400(drive):
+    assert_errors(drive.request("POST", "/files", data=b"x"), 400)
+    assert_errors(drive.request("POST", "/uploads"), 400)
+    assert_errors(drive.request("GET", "/files/download"), 400)
+    upload_id = start_upload(drive, "n")
+    assert_errors(drive.request("POST", f"/uploads/{upload_id}/parts", query="part=1", data=b"x"), 400)
+    assert_errors(drive.request("PATCH", f"/uploads/{upload_id}"), 400)
+    assert_errors(drive.request("DELETE", f"/uploads/{upload_id}"), 400)
+    assert names(drive) == []
+
+
+@pytest.mark.parametrize("query", ["name=%FF", "name=a%C3", "name=%C3%28.txt", "name=%ED%A0%80"])
+def test_non_utf8_escapes_are_400(drive, query):
+    assert_errors(drive.request("POST", "/files", query=query, data=b"x"), 400)
+    assert_errors(drive.request("GET", "/files/download", query=query), 400)
+    assert_errors(drive.request("POST", "/uploads", query=query), 400)
+    assert names(drive) == []
+
+
+def test_non_utf8_list_parameters_are_400(drive):
+    put_ok(drive, "a", b"x")
+    assert_errors(drive.list(query="prefix=%FF"), 400)
+    assert_errors(drive.list(query="last=%FE"), 400)
+
+
+# ----- auth ---------------------------------------------------------------------------------------
+
+def every_drive_call(drive: DriveClient, key, upload_id: str):
+    yield drive.put("intruder.txt", b"x", api_key=key)
+    yield drive.get("secret.txt", api_key=key)
+    yield drive.list(api_key=key)
+    yield drive.delete_many(["secret.txt"], api_key=key)
+    yield drive.start_upload("intruder.txt", api_key=key)
+    yield drive.upload_part(upload_id, "secret.txt", 2, b"evil", api_key=key)
+    yield drive.complete(upload_id, "secret.txt", api_key=key)
+    yield drive.abort(upload_id, "secret.txt", api_key=key)
+
+
+@pytest.fixture
+def guarded(node, collection):
+    """A drive in a fresh collection holding secret.txt and an open upload of it."""
+    drive = node.drive(collection)
+    put_ok(drive, "secret.txt", b"top secret")
+    upload_id = start_upload(drive, "secret.txt")
+    upload_part(drive, upload_id, "secret.txt", 1, b"pending ")
+    return drive, upload_id
+
+
+def assert_guarded_untouched(drive: DriveClient, upload_id: str):
+    assert listing(drive) == {"names": ["secret.txt"]}
+    assert download(drive, "secret.txt") == b"top secret"
+    upload_part(drive, upload_id, "secret.txt", 2, b"ok")
+    complete(drive, upload_id, "secret.txt")
+    assert download(drive, "secret.txt") == b"pending ok"
+
+
+def test_missing_and_wrong_keys_are_401(guarded, collection):
+    drive, upload_id = guarded
+    project, secret = collection.data_key.split("_", 1)
+    wrong_secret = ("a" if secret[0] != "a" else "b") * len(secret)
+    bad_keys = [None, "", "garbage", project, project + "_", f"{project}_{wrong_secret}", collection.data_key + "x",
+                collection.data_key[:-1], collection.data_key.upper()]
+    for key in bad_keys:
+        for resp in every_drive_call(drive, key, upload_id):
+            assert_errors(resp, 401, "Unauthorized")
+        head = drive.head("secret.txt", api_key=key)
+        assert head.status_code == 401, (key, describe(head))
+    assert_guarded_untouched(drive, upload_id)
+
+
+def test_key_of_another_collection_is_401(node, guarded):
+    drive, upload_id = guarded
+    other = node.create_collection()
+    for resp in every_drive_call(drive, other.data_key, upload_id):
+        assert_errors(resp, 401, "Unauthorized")
+    # With its own project id, the other collection sees a different, empty drive of that name.
+    theirs = DriveClient(node.url, other.project_id, other.data_key, drive.name)
+    assert listing(theirs) == {"names": []}
+    assert_errors(theirs.get("secret.txt"), 404)
+    assert_errors(theirs.upload_part(upload_id, "secret.txt", 2, b"evil"), 404)
+    assert_errors(theirs.complete(upload_id, "secret.txt"), 404)
+    assert_guarded_untouched(drive, upload_id)
+
+
+def test_api_key_header_name_is_case_insensitive(node, guarded):
+    drive, _ = guarded
+    for header in ("X-Api-Key", "x-api-key", "X-API-KEY"):
+        resp = drive.request("GET", "/files/download", params={"name": "secret.txt"}, api_key=None,
+                             headers={header: drive.data_key})
+        assert resp.status_code == 200 and resp.content == b"top secret", describe(resp)
+
+
+# ----- routing ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("method, path, allowed", [
+    ("PUT", "/files", {"GET", "POST", "DELETE"}),
+    ("PATCH", "/files", {"GET", "POST", "DELETE"}),
+    ("POST", "/files/download", {"GET"}),
+    ("DELETE", "/files/download", {"GET"}),
+    ("GET", "/uploads", {"POST"}),
+    ("DELETE", "/uploads", {"POST"}),
+    ("GET", "/uploads/someid", {"PATCH", "DELETE"}),
+    ("POST", "/uploads/someid", {"PATCH", "DELETE"}),
+    ("GET", "/uploads/someid/parts", {"POST"}),
+    ("PUT", "/uploads/someid/parts", {"POST"}),
+])
+def test_wrong_method_is_405_with_allow(drive, method, path, allowed):
+    resp = drive.request(method, path, params={"name": "x", "part": 1})
+    assert_errors(resp, 405)
+    allow = {m.strip() for m in resp.headers.get("Allow", "").split(",") if m.strip()}
+    assert allowed <= allow <= allowed | {"HEAD"}, resp.headers
+
+
+@pytest.mark.parametrize("path", ["/files/other", "/files/download/extra", "/uploads/id/parts/3",
+                                  "/uploads/id/other", "/uploads//parts", "/uploads/id/parts/", "/filez",
+                                  "/files/download/"])
+def test_unknown_sub_paths_are_404_json(drive, path):
+    assert_errors(drive.request("GET", path, params={"name": "x"}), 404)
+    assert_errors(drive.request("POST", path, params={"name": "x", "part": 1}, data=b"x"), 404)
+    assert names(drive) == []
+
+
+def test_expect_100_continue_is_answered(drive):
+    """curl sends `Expect: 100-continue` for bodies over 1 MB and waits for the interim answer."""
+    body = pattern(2 * MiB, seed=5)
+    url = urlsplit(drive.root)
+    path = f"{url.path}/files?name=expect.bin"
+    with socket.create_connection((url.hostname, url.port), timeout=HTTP_TIMEOUT) as sock:
+        head = (f"POST {path} HTTP/1.1\r\nHost: {url.netloc}\r\nX-API-Key: {drive.data_key}\r\n"
+                f"Content-Length: {len(body)}\r\nExpect: 100-continue\r\n\r\n")
+        sock.sendall(head.encode())
+        interim = b""
+        while b"\r\n\r\n" not in interim:
+            chunk = sock.recv(4096)  # times out (fails) if the server waits for the body
+            assert chunk, f"connection closed before an interim response: {interim!r}"
+            interim += chunk
+        assert interim.startswith(b"HTTP/1.1 100"), interim
+        final = interim.split(b"\r\n\r\n", 1)[1]
+        sock.sendall(body)
+        while b"\r\n\r\n" not in final:
+            chunk = sock.recv(4096)
+            assert chunk, final
+            final += chunk
+        assert final.startswith(b"HTTP/1.1 201"), final
+    assert download(drive, "expect.bin") == body
+
+
+def test_requests_with_expect_100_continue_via_requests(drive):
+    body = pattern(MiB + 1, seed=6)
+    resp = drive.put("e.bin", body, headers={"Expect": "100-continue"})
+    assert json_of(resp, 201)["name"] == "e.bin"
+    assert download(drive, "e.bin") == body
