@@ -320,6 +320,9 @@ def test_range_on_missing_file_is_404(drive):
     ("a.txt", "binary/octet-stream", "text/plain; charset=utf-8"),
     ("a.txt", "application/x-www-form-urlencoded", "text/plain; charset=utf-8"),
     ("a.bin", "binary/octet-stream", "application/octet-stream"),
+    ("a.txt", "Application/Octet-Stream", "text/plain; charset=utf-8"),
+    ("a.json", "application/octet-stream; charset=binary", "application/json"),
+    ("a.txt", "text/plain; charset=iso-8859-1", "text/plain; charset=iso-8859-1"),
     ("a.txt", "text/csv", "text/csv"),
     ("a.png", "image/webp", "image/webp"),
     ("noext", "application/pdf", "application/pdf"),
@@ -379,6 +382,27 @@ def test_python_sdk_style_chunked_upload_of_2x10mib_plus_1000(drive):
         assert part.headers["Content-Range"] == f"bytes {first}-{last}/{len(data)}"
         assert part.content == data[first:last + 1]
     assert names(drive) == [name]
+
+
+def test_js_sdk_style_chunked_flow(drive):
+    """The JS SDK: encodeURIComponent names (%20), Content-Type on init, binary/octet-stream on parts."""
+    name = "photos/my holiday ☀.png"
+    encoded = "name=" + quote(name, safe="")
+    resp = drive.request("POST", "/uploads", query=encoded, headers={"Content-Type": "image/png"})
+    init = json_of(resp, 202)
+    assert init["name"] == name  # put() returns response.name: it must be the decoded name
+    upload_id = init["upload_id"]
+    parts = [pattern(MiB, seed=20), pattern(1234, seed=21)]
+    for number, data in enumerate(parts, start=1):
+        resp = drive.request("POST", f"/uploads/{upload_id}/parts", query=f"{encoded}&part={number}", data=data,
+                             headers={"Content-Type": "binary/octet-stream"})
+        assert json_of(resp, 200) == {"name": name, "upload_id": upload_id, "part": number, **echo(drive)}
+    resp = drive.request("PATCH", f"/uploads/{upload_id}", query=encoded, headers={"Content-Type": "application/json"})
+    assert json_of(resp, 200) == {"name": name, "upload_id": upload_id, **echo(drive)}
+    resp = drive.request("GET", "/files/download", query=encoded)
+    assert resp.status_code == 200 and resp.content == b"".join(parts), describe(resp)
+    assert resp.headers["Content-Type"] == "image/png"
+    assert json_of(drive.list(query="prefix=photos/&recursive=true&limit=1000&last="), 200) == {"names": [name]}
 
 
 def test_parts_may_arrive_in_any_order(drive):
@@ -621,6 +645,8 @@ def test_never_written_drive_lists_empty(node, shared_collection):
     fresh = node.drive(shared_collection)
     assert listing(fresh) == {"names": []}
     assert listing(fresh, prefix="x/", recursive=False, limit=5, last="a") == {"names": []}
+    assert_errors(fresh.get("anything"), 404)
+    assert listing(fresh) == {"names": []}
 
 
 RECURSIVE_FILES = ["list-a", "list-b", "list-c", "list/a", "list/b", "list/child/a", "list/child/b"]
@@ -661,6 +687,48 @@ def test_list_non_recursive_pages_past_a_folder(tree):
     assert listing(tree, recursive=False, limit=1, last="list-c") == {"names": ["list/"]}
     assert listing(tree, prefix="list/", recursive=False, last="list/child/") == {"names": []}
     assert listing(tree, prefix="list/", recursive=False, limit=1, last="list/b") == {"names": ["list/child/"]}
+
+
+def test_list_last_before_or_after_the_prefix(tree):
+    assert listing(tree, prefix="list/", last="a") == {"names": ["list/a", "list/b", "list/child/a", "list/child/b"]}
+    assert listing(tree, prefix="list/", last="a", recursive=False) == {"names": ["list/a", "list/b", "list/child/"]}
+    assert listing(tree, prefix="list/", last="zzz") == {"names": []}
+    assert listing(tree, prefix="list/", last="list/child/a") == {"names": ["list/child/b"]}
+
+
+NON_RECURSIVE_TREE = ["a", "a!", "a-", "a.b", "a/x", "a/y/z", "a/y0", "a0", "ab/c", "b/c/d", "b/c0", "b0", "é/x", "z"]
+
+
+def non_recursive_expected(prefix: str) -> list[str]:
+    entries = []
+    for name in sorted(NON_RECURSIVE_TREE, key=lambda n: n.encode()):
+        if not name.startswith(prefix):
+            continue
+        slash = name.find("/", len(prefix))
+        entry = name if slash < 0 else name[:slash + 1]
+        if entry not in entries:
+            entries.append(entry)
+    return entries
+
+
+@pytest.mark.parametrize("prefix", ["", "a", "a/", "a/y", "b", "b/c", "é", "q"])
+def test_list_non_recursive_paging_visits_every_entry_once(drive, prefix):
+    """Collapsed folders sort among names whose next byte is below or above '/' (e.g. 'a.b' < 'a/' < 'a0'),
+    and paging with any limit walks exactly the full listing."""
+    for name in NON_RECURSIVE_TREE:
+        put_ok(drive, name, b".")
+    expected = non_recursive_expected(prefix)
+    assert listing(drive, prefix=prefix, recursive=False) == {"names": expected}
+    for limit in (1, 2, 3):
+        got, last = [], None
+        for _ in range(len(expected) + 2):
+            body = listing(drive, prefix=prefix, recursive=False, limit=limit, last=last)
+            got += body["names"]
+            if "paging" not in body:
+                break
+            assert body["paging"] == {"size": limit, "last": body["names"][-1]}, body
+            last = body["paging"]["last"]
+        assert got == expected, (limit, got)
 
 
 def test_list_js_style_empty_parameters(tree):
@@ -791,6 +859,7 @@ BAD_NAMES = {
     "empty": "",
     "blank": "   ",
     "tab only": "\t",
+    "unicode blank": "\u00a0\u3000\u2003",
     "ends with slash": "dir/",
     "only slash": "/",
     "over 1024 bytes": "é" * 512 + "x",
@@ -800,6 +869,8 @@ BAD_NAMES = {
     "carriage return": "a\rb",
     "tab": "a\tb",
     "DEL": "a\x7fb",
+    "C1 control NEL": "a\u0085b",
+    "C1 control CSI": "a\u009b31mred",
 }
 
 
@@ -893,6 +964,20 @@ def test_key_of_another_collection_is_401(node, guarded):
     assert_errors(theirs.get("secret.txt"), 404)
     assert_errors(theirs.upload_part(upload_id, "secret.txt", 2, b"evil"), 404)
     assert_errors(theirs.complete(upload_id, "secret.txt"), 404)
+    assert_guarded_untouched(drive, upload_id)
+
+
+def test_second_key_works_and_revoked_key_stops_working(node, guarded, collection):
+    drive, upload_id = guarded
+    key = node.cli_json("key", "create", collection.project_id, "--name", "drive-temp")["data_key"]
+    assert download(drive, "secret.txt", api_key=key) == b"top secret"
+    put_ok(drive, "by-second-key.txt", b"second", api_key=key)
+    result = node.cli("key", "revoke", collection.project_id, "drive-temp")
+    assert result.returncode == 0, result.stderr
+    for resp in every_drive_call(drive, key, upload_id):
+        assert_errors(resp, 401, "Unauthorized")
+    assert drive.head("secret.txt", api_key=key).status_code == 401
+    json_of(drive.delete_many(["by-second-key.txt"]), 200)  # with the default key, still valid
     assert_guarded_untouched(drive, upload_id)
 
 

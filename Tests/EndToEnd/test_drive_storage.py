@@ -261,7 +261,8 @@ def test_damage_deep_in_a_file_cuts_the_download_before_the_bad_bytes(node_facto
         assert resp.status_code == 206 and resp.content == data[first:last + 1], describe(resp)
 
 
-@pytest.mark.parametrize("damage", ["magic", "chunk size", "salt", "tag of last chunk", "truncated", "extended"])
+@pytest.mark.parametrize("damage", ["magic", "chunk size", "salt", "tag of last chunk", "truncated", "extended",
+                                    "deleted"])
 def test_damaged_blob_structure_is_500(node_factory, damage):
     node = node_factory()
     collection = node.create_collection()
@@ -278,13 +279,15 @@ def test_damaged_blob_structure_is_500(node_factory, damage):
         flip_byte(blob, 20)
     elif damage == "tag of last chunk":
         flip_byte(blob, size - 1)
+    elif damage == "deleted":
+        blob.unlink()
     elif damage == "truncated":
         os.truncate(blob, size - (10 + TAG))  # the short last chunk dropped exactly
     else:
         with open(blob, "ab") as f:
             f.write(b"\0" * 100)
     assert_errors(drive.get("s.bin"), 500)
-    wait_for_log(node, "drive.integrity")
+    wait_for_log(node, "drive.blob_missing" if damage == "deleted" else "drive.integrity")
     first_chunk = drive.get("s.bin", range="bytes=0-0")
     if damage == "tag of last chunk":  # the damage is in the last chunk only
         assert first_chunk.status_code == 206 and first_chunk.content == data[:1], describe(first_chunk)
@@ -310,15 +313,16 @@ def test_blob_copied_over_another_does_not_open(node_factory):
 
 # ----- crashes ------------------------------------------------------------------------------------------
 
-def stalled_upload(drive: DriveClient, name: str, prefix: bytes):
-    """Starts a single POST in a thread that sends `prefix` and then blocks until released."""
+def stalled_upload(drive: DriveClient, name: str, prefix: bytes, rest: bytes = b"never acknowledged"):
+    """Starts a single POST (no declared length) in a thread that sends `prefix`, blocks until
+    the returned gate is set, then sends `rest`. The outcome dict gets "response" or "error"."""
     gate, outcome = threading.Event(), {}
 
     def body():
         for offset in range(0, len(prefix), MiB):
             yield prefix[offset:offset + MiB]
         gate.wait(120)
-        yield b"never acknowledged"
+        yield rest
 
     def run():
         try:
@@ -447,6 +451,38 @@ def test_quota_refuses_uploads_that_would_pass_it_and_leaves_nothing_behind(node
     # Quotas are per collection.
     second = node.create_collection()
     put_ok(node.drive(second), "big.bin", b"\7" * 4_000_000)
+
+
+def test_concurrent_uploads_cannot_pass_the_quota_together(node_factory):
+    """Two uploads that each fit, but not both: the quota holds for the pair, not just each alone."""
+    node = node_factory(args=["--drive-quota", "5MB"])
+    collection = node.create_collection()
+    drive = node.drive(collection)
+    uploads = [stalled_upload(node.drive(collection, drive.name), f"half{i}.bin", b"\1" * 1_500_000, b"\2" * 1_500_000)
+               for i in range(2)]
+    try:
+        # Both uploads are streaming into their blobs before either finishes.
+        wait_for(lambda: len([p for p in node.blob_files(collection) if p.stat().st_size >= MiB]) == 2,
+                 30, "both uploads to be writing")
+    finally:
+        for gate, _, _ in uploads:
+            gate.set()
+        for _, thread, _ in uploads:
+            thread.join(timeout=60)
+    accepted = []
+    for i, (_, _, outcome) in enumerate(uploads):
+        if "response" in outcome:  # a refusal may also show as a connection closed mid-body
+            resp = outcome["response"]
+            assert resp.status_code in (201, 507), describe(resp)
+            if resp.status_code == 507:
+                assert_errors(resp, 507, QUOTA_FULL)
+            else:
+                accepted.append(f"half{i}.bin")
+    stored = names(drive)
+    sizes = [len(download(drive, name)) for name in stored]
+    assert sum(sizes) <= 5_000_000, f"{stored} accepted: {sum(sizes)} bytes stored under a 5 MB quota"
+    assert stored == accepted
+    assert len(node.blob_files(collection)) == len(stored)  # the refused upload left no blob behind
 
 
 @pytest.mark.parametrize("flag, quota", [("3MiB", 3 * MiB), ("1000000", 1_000_000), ("2MB", 2_000_000)])
