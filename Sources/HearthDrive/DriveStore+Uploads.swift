@@ -62,6 +62,7 @@ extension DriveStore {
             try db.execute(
                 sql: "UPDATE drive_uploads SET touched = ?, content_type = coalesce(content_type, ?) WHERE id = ?",
                 arguments: [now, type, uploadID])
+            try self.checkQuota(db)
             return replaced
         }
         let hasher = writer.hasher

@@ -94,6 +94,7 @@ public final class DriveStore: Sendable {
             try db.execute(
                 sql: "INSERT INTO drive_blobs (id, drive, file, part, size) VALUES (?, ?, ?, 1, ?)",
                 arguments: [blob.id, driveID, name, blob.size])
+            try self.checkQuota(db)
             return replaced
         }
         return info
@@ -133,6 +134,13 @@ public final class DriveStore: Sendable {
             }
         }
         return try BlobWriter(directory: blobs, collectionKey: collectionKey, limit: limit, hasher: hasher)
+    }
+
+    /// Fails a write transaction that leaves more content than the quota allows. Writers stop
+    /// early at what the quota left when they began; this settles concurrent ones exactly.
+    func checkQuota(_ db: Database) throws {
+        guard let quota = limits.quotaBytes, try Int64.fetchOne(db, sql: "SELECT total(size) FROM drive_blobs") ?? 0 > quota else { return }
+        throw DriveError(DriveError.noSpace, "The collection's storage quota is full")
     }
 
     /// Bytes of content held by files and unfinished uploads.

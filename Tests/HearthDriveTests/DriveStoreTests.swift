@@ -141,6 +141,19 @@ import Testing
             #expect(error?.code == DriveError.noSpace)
             try await drive.put("b", pattern(400))
             #expect(try await drive.store.usedBytes() == 1000)
+            try await drive.store.delete(drive: "d", names: ["a", "b"])
+
+            // Two writers that each fit alone, started together: the second commit is refused.
+            let first = try await drive.store.newWriter(), second = try await drive.store.newWriter()
+            try first.append(pattern(600))
+            try second.append(pattern(600))
+            try await drive.store.commitFile(drive: "d", name: "first", contentType: nil, writer: first)
+            let refused = await #expect(throws: DriveError.self) {
+                try await drive.store.commitFile(drive: "d", name: "second", contentType: nil, writer: second)
+            }
+            #expect(refused?.code == DriveError.noSpace)
+            #expect(try await drive.store.usedBytes() == 600)
+            #expect(!FileManager.default.fileExists(atPath: second.url.path), "the refused content is deleted")
         }
     }
 
