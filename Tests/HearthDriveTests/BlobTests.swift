@@ -87,7 +87,9 @@ import Testing
                     .read(offset: 0, count: 10, into: &output)
             }
             // A size that does not match the file.
-            #expect(throws: DriveError.self) { try BlobReader(directory: blobs, id: id, size: 3071, collectionKey: key) }
+            #expect(throws: DriveError.self) {
+                try BlobReader(directory: blobs, id: id, size: 3071, collectionKey: key).read(offset: 0, count: 1, into: &output)
+            }
             try BlobReader(directory: blobs, id: id, size: 3072, collectionKey: key).read(offset: 0, count: 3072, into: &output)
             #expect(output == content)
         }

@@ -6,9 +6,11 @@ import HearthCore
 /// database says so; until then (or after) it is an orphan that `orphans` finds.
 struct BlobDirectory: Sendable {
     let root: URL
+    private let rootPath: String
 
     init(driveDirectory: URL) {
         root = driveDirectory.appendingPathComponent("blobs")
+        rootPath = root.path
     }
 
     static func newID() -> String {
@@ -17,7 +19,13 @@ struct BlobDirectory: Sendable {
     }
 
     func url(_ id: String) -> URL {
-        root.appendingPathComponent(String(id.prefix(2))).appendingPathComponent(id)
+        URL(fileURLWithPath: path(id))
+    }
+
+    /// The file path of blob `id`, built without Foundation's URL machinery (downloads open
+    /// one per part).
+    func path(_ id: String) -> String {
+        "\(rootPath)/\(id.prefix(2))/\(id)"
     }
 
     /// The path for a new blob, creating (durably) its fan-out directory if needed.
@@ -34,7 +42,7 @@ struct BlobDirectory: Sendable {
 
     /// Deletes blob files; missing ones are fine.
     func remove(_ ids: [String]) {
-        for id in ids { unlink(url(id).path) }
+        for id in ids { unlink(path(id)) }
     }
 
     /// Ids of the blob files last modified before `date`.
