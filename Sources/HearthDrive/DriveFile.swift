@@ -20,7 +20,7 @@ public final class DriveFile: Sendable {
     init(info: DriveFileInfo, blobs: [BlobReader]) {
         self.info = info
         var start: Int64 = 0
-        var segments: [(Int64, BlobReader)] = []
+        var segments: [(start: Int64, blob: BlobReader)] = []
         for blob in blobs {
             segments.append((start, blob))
             start += blob.size
@@ -72,9 +72,10 @@ public struct DeleteResult: Sendable, Equatable {
     /// Names deleted, including names that did not exist.
     public var deleted: [String]
     /// Names not deleted, with the reason.
-    public var failed: [(name: String, reason: String)]
+    public var failed: [Failure]
 
-    public static func == (a: Self, b: Self) -> Bool {
-        a.deleted == b.deleted && a.failed.map(\.name) == b.failed.map(\.name) && a.failed.map(\.reason) == b.failed.map(\.reason)
+    public struct Failure: Sendable, Equatable {
+        public var name: String
+        public var reason: String
     }
 }

@@ -7,18 +7,13 @@ public enum DriveName {
         guard !name.allSatisfy(\.isWhitespace) else { throw .bad("Invalid name: it is empty") }
         guard !name.hasSuffix("/") else { throw .bad("Invalid name: it ends with '/'") }
         guard name.utf8.count <= maxBytes else { throw .bad("Invalid name: longer than \(maxBytes) bytes") }
-        guard !name.unicodeScalars.contains(where: isControl) else { throw .bad("Invalid name: it contains control characters") }
-    }
-
-    /// Checks a Drive's own name, taken from the URL: 1 to 256 bytes, no control characters or `/`.
-    public static func validateDrive(_ name: String) throws(DriveError) {
-        guard !name.isEmpty, name.utf8.count <= 256, !name.unicodeScalars.contains(where: { isControl($0) || $0 == "/" }) else {
-            throw .bad("Invalid drive name")
+        guard !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw .bad("Invalid name: it contains control characters")
         }
     }
 
-    /// C0 and C1 controls and DEL (Unicode category Cc): invisible, and terminal escapes.
-    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.properties.generalCategory == .control
+    /// Checks a Drive's own name, taken from the URL (see `isValidResourceName`).
+    public static func validateDrive(_ name: String) throws(DriveError) {
+        guard isValidResourceName(name) else { throw .bad("Invalid drive name") }
     }
 }

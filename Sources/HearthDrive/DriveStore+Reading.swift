@@ -9,7 +9,7 @@ extension DriveStore {
         // new version is read instead.
         for attempt in 1...3 {
             let found = try await read { db -> (DriveFileInfo, [(String, Int64)])? in
-                guard let driveID = try self.driveID(db, drive, remember: true),
+                guard let driveID = try self.drives.id(db, drive, remember: true),
                     let info = try self.info(db, driveID, name)
                 else { return nil }
                 let blobs = try Row.fetchAll(
@@ -34,7 +34,7 @@ extension DriveStore {
     /// The facts of a file, or `nil` if there is none.
     public func info(drive: String, name: String) async throws(DriveError) -> DriveFileInfo? {
         try await read { db in
-            guard let driveID = try self.driveID(db, drive, remember: true) else { return nil }
+            guard let driveID = try self.drives.id(db, drive, remember: true) else { return nil }
             return try self.info(db, driveID, name)
         }
     }
@@ -42,7 +42,7 @@ extension DriveStore {
     /// One page of names in byte order, as `GET /files` lists them (spec §2.3.7).
     public func list(drive: String, _ request: ListRequest) async throws(DriveError) -> ListPage {
         try await read { db in
-            guard let driveID = try self.driveID(db, drive, remember: true) else { return ListPage(names: [], last: nil) }
+            guard let driveID = try self.drives.id(db, drive, remember: true) else { return ListPage(names: [], last: nil) }
             var listing = Listing(request)
             var seek = listing.start
             while let (from, inclusive) = seek {
@@ -69,7 +69,7 @@ extension DriveStore {
         -> [DriveFileInfo]
     {
         try await read { db in
-            guard let driveID = try self.driveID(db, drive, remember: true) else { return [] }
+            guard let driveID = try self.drives.id(db, drive, remember: true) else { return [] }
             let rows = try Row.fetchCursor(
                 db, sql: "SELECT * FROM drive_files WHERE drive = ? AND name >= ? AND name > ? ORDER BY name",
                 arguments: [driveID, prefix, after ?? ""])

@@ -20,7 +20,7 @@ extension DriveStore {
         let type = contentType.flatMap { MediaTypes.isSpecific($0) ? $0 : nil }
         let now = clock.now()
         try await write { db in
-            let driveID = try self.ensureDrive(db, drive)
+            let driveID = try self.drives.ensure(db, drive)
             try db.execute(
                 sql: "INSERT INTO drive_uploads (id, drive, name, content_type, touched) VALUES (?, ?, ?, ?, ?)",
                 arguments: [id, driveID, name, type, now])
@@ -150,7 +150,7 @@ extension DriveStore {
     }
 
     private func upload(_ db: Database, drive: String, id: String, name: String) throws -> (Int64, String?) {
-        guard let driveID = try driveID(db, drive),
+        guard let driveID = try drives.id(db, drive),
             let row = try Row.fetchOne(
                 db, sql: "SELECT name, content_type FROM drive_uploads WHERE id = ? AND drive = ?", arguments: [id, driveID])
         else { throw DriveError(DriveError.uploadNotFound, "Upload not found") }

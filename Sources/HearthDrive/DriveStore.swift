@@ -19,8 +19,7 @@ public final class DriveStore: Sendable {
     let clock: WallClock
     /// Running hashes of chunked uploads whose parts arrived in order (see `commitPart`).
     let uploadHashes = Mutex<[String: UploadHash]>([:])
-    /// Drive ids seen by reads; drives are never removed, so entries stay valid.
-    private let driveIDs = Mutex<[String: Int64]>([:])
+    let drives = NamedRows(table: "drives")
 
     /// The Drive tables of a collection's database.
     public static let schema = CollectionSchema(register: DriveSchema.register)
@@ -89,7 +88,7 @@ public final class DriveStore: Sendable {
             sha256: writer.hasher.map { $0.finalize().hexString } ?? "", modified: Date(timeIntervalSince1970: clock.now()))
         let blob = (id: writer.id, size: writer.size)
         try await write(removingOnFailure: [blob.id]) { db in
-            let driveID = try self.ensureDrive(db, drive)
+            let driveID = try self.drives.ensure(db, drive)
             let replaced = try self.replaceFile(db, driveID, info)
             try db.execute(
                 sql: "INSERT INTO drive_blobs (id, drive, file, part, size) VALUES (?, ?, ?, 1, ?)",
@@ -105,7 +104,7 @@ public final class DriveStore: Sendable {
         var result = DeleteResult(deleted: [], failed: [])
         for name in names {
             if (try? DriveName.validate(name, maxBytes: limits.maxNameBytes)) == nil {
-                result.failed.append((name, "invalid name"))
+                result.failed.append(DeleteResult.Failure(name: name, reason: "invalid name"))
             } else {
                 result.deleted.append(name)
             }
@@ -113,7 +112,7 @@ public final class DriveStore: Sendable {
         guard !result.deleted.isEmpty else { throw .bad("Names can't be empty") }
         let names = result.deleted
         try await write { db in
-            guard let driveID = try self.driveID(db, drive) else { return [] }
+            guard let driveID = try self.drives.id(db, drive) else { return [] }
             var dropped: [String] = []
             for name in names { dropped += try self.deleteFile(db, driveID, name) }
             return dropped
@@ -169,21 +168,6 @@ public final class DriveStore: Sendable {
         try db.cachedStatement(sql: "DELETE FROM drive_blobs WHERE drive = ? AND file = ?").execute(arguments: [driveID, name])
         try db.cachedStatement(sql: "DELETE FROM drive_files WHERE drive = ? AND name = ?").execute(arguments: [driveID, name])
         return ids
-    }
-
-    /// The id of a drive. Only reads `remember` it: a write may see a row that its transaction
-    /// created and could still roll back.
-    func driveID(_ db: Database, _ name: String, remember: Bool = false) throws -> Int64? {
-        if let id = driveIDs.withLock({ $0[name] }) { return id }
-        let id = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM drives WHERE name = ?"), arguments: [name])
-        if let id, remember { driveIDs.withLock { $0[name] = id } }
-        return id
-    }
-
-    func ensureDrive(_ db: Database, _ name: String) throws -> Int64 {
-        if let id = try driveID(db, name) { return id }
-        try db.cachedStatement(sql: "INSERT INTO drives (name) VALUES (?)").execute(arguments: [name])
-        return db.lastInsertedRowID
     }
 
     func read<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws(DriveError) -> T {

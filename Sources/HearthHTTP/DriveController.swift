@@ -12,9 +12,6 @@ struct DriveController: Sendable {
     let access: APIAccess
     let limits: DriveLimits
 
-    /// Bytes decrypted and sent per write of a download.
-    static let downloadBatch = 1 << 20
-
     func respond(to request: Request, route: DriveRoute, logger: Logger) async -> Response {
         if route.action == .preflight { return JSONResponse.preflight }
         do {

@@ -163,7 +163,7 @@ struct DriveCommand: AsyncParsableCommand {
             let store = try await target.open()
             let result = try await failing { try await store.delete(drive: target.drive, names: names) }
             for name in result.deleted { print("Deleted \(name)") }
-            for (name, reason) in result.failed { FileHandle.standardError.write(Data("error: '\(name)': \(reason)\n".utf8)) }
+            for failure in result.failed { FileHandle.standardError.write(Data("error: '\(failure.name)': \(failure.reason)\n".utf8)) }
             if !result.failed.isEmpty { throw ExitCode(1) }
         }
     }

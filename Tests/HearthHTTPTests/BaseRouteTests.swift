@@ -1,3 +1,4 @@
+import HearthTesting
 import Testing
 
 @testable import HearthHTTP
@@ -37,5 +38,22 @@ import Testing
         #expect(route("GET", "/v1/p/b/other") == .failure(.notFound))
         #expect(route("GET", "/v1/p") == .failure(.notFound))
         #expect(route("GET", "/v1//b/items") == .failure(.notFound))
+    }
+}
+
+/// Base and Drive names from the URL follow one rule.
+@Suite struct ResourceNameTests {
+    @Test func refusesEmptyLongSlashedAndControlNames() async throws {
+        try await TestNode.with { node in
+            let (_, key) = try await node.createCollection()
+            try await node.withClient { (client) async throws in
+                for name in ["a%01b", "a%C2%85b", "a%7Fb", "a%2Fb", String(repeating: "n", count: 257)] {
+                    #expect(try await client.base(.get, "/items/k", key: key, base: name).status == 400, "base \(name)")
+                    #expect(try await client.base(.get, "/files", key: key, base: name).status == 400, "drive \(name)")
+                }
+                #expect(try await client.base(.get, "/items/k", key: key, base: "caf%C3%A9 notes").status == 404)
+                #expect(try await client.base(.get, "/files", key: key, base: "caf%C3%A9 notes").status == 200)
+            }
+        }
     }
 }

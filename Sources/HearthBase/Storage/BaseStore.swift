@@ -1,7 +1,6 @@
 import Foundation
 import GRDB
 import HearthCore
-import Synchronization
 
 /// The Bases of one collection, in one SQLite file.
 ///
@@ -14,8 +13,7 @@ public final class BaseStore: Sendable {
     let limits: BaseLimits
     let keys: ItemKeyGenerator
     let clock: WallClock
-    /// Base ids seen by reads; bases are never removed, so entries stay valid.
-    private let baseIDs = Mutex<[String: Int64]>([:])
+    private let bases = NamedRows(table: "bases")
 
     /// The Bases of the collection whose database is `database` (opened with `BaseStore.schema`).
     public init(database: CollectionDatabase, limits: BaseLimits = BaseLimits(), clock: WallClock = .system) {
@@ -41,11 +39,9 @@ public final class BaseStore: Sendable {
     /// The Base tables of a collection's database.
     public static let schema = CollectionSchema(register: BaseSchema.register)
 
-    /// Checks a Base name taken from a URL: 1 to 256 bytes, no control characters or `/`.
+    /// Checks a Base name taken from a URL (see `isValidResourceName`).
     public static func validateName(_ name: String) throws(BaseError) {
-        guard !name.isEmpty, name.utf8.count <= 256,
-            !name.unicodeScalars.contains(where: { $0.value < 0x20 || $0 == "/" || $0.value == 0x7F })
-        else { throw .bad("Invalid base name") }
+        guard isValidResourceName(name) else { throw .bad("Invalid base name") }
     }
 
     // MARK: Reads
@@ -55,7 +51,7 @@ public final class BaseStore: Sendable {
         let now = clock.now()
         do {
             return try await pointReader.read { db in
-                guard let baseID = try self.baseID(db, base, remember: true) else { return nil }
+                guard let baseID = try self.bases.id(db, base, remember: true) else { return nil }
                 return try self.liveDocument(db, baseID, key, now: now)
             }
         } catch {
@@ -69,7 +65,7 @@ public final class BaseStore: Sendable {
         let limit = request.limit ?? limits.defaultQueryLimit
         let budget = limits.maxQueryPageBytes
         return try await read { db in
-            guard let baseID = try self.baseID(db, base, remember: true) else { return QueryPage(items: [], last: nil) }
+            guard let baseID = try self.bases.id(db, base, remember: true) else { return QueryPage(items: [], last: nil) }
             let plan = QuerySQL(request, baseID: baseID, now: now, rowLimit: limit + 1)
             let rows = try Row.fetchCursor(db, sql: plan.sql, arguments: plan.arguments)
             var page = QueryPage(items: [], last: nil)
@@ -101,7 +97,7 @@ public final class BaseStore: Sendable {
         let items = try values.map { value throws(BaseError) in try Item(validating: value, limits: limits, keys: keys) }
         guard Set(items.map(\.key)).count == items.count else { throw .bad("Duplicate keys in one request") }
         try await write { db in
-            let baseID = try self.ensureBase(db, base)
+            let baseID = try self.bases.ensure(db, base)
             for item in items { try self.store(db, baseID, item) }
         }
         return items
@@ -112,7 +108,7 @@ public final class BaseStore: Sendable {
         let item = try Item(validating: value, limits: limits, keys: keys)
         let now = clock.now()
         try await write { db in
-            let baseID = try self.ensureBase(db, base)
+            let baseID = try self.bases.ensure(db, base)
             guard try self.liveDocument(db, baseID, item.key, now: now) == nil else {
                 throw BaseError(BaseError.conflict, "Key already exists")
             }
@@ -127,7 +123,7 @@ public final class BaseStore: Sendable {
         let limits = self.limits
         try await write { db in
             let notFound = BaseError(BaseError.notFound, "Key not found")
-            guard let baseID = try self.baseID(db, base), let doc = try self.liveDocument(db, baseID, key, now: now),
+            guard let baseID = try self.bases.id(db, base), let doc = try self.liveDocument(db, baseID, key, now: now),
                 case .object(let object) = try JSONParser.parse(doc, maxDepth: limits.maxDepth + 1)
             else { throw notFound }
             var fields = object
@@ -143,7 +139,7 @@ public final class BaseStore: Sendable {
     /// Removes an item; removing an absent item succeeds.
     public func delete(base: String, key: String) async throws(BaseError) {
         try await write { db in
-            guard let baseID = try self.baseID(db, base) else { return }
+            guard let baseID = try self.bases.id(db, base) else { return }
             try db.cachedStatement(sql: "DELETE FROM items WHERE base = ? AND key = ?").execute(arguments: [baseID, key])
         }
     }
@@ -169,21 +165,6 @@ public final class BaseStore: Sendable {
         try String.fetchOne(
             db.cachedStatement(sql: "SELECT doc FROM items WHERE base = ? AND key = ? AND (expires IS NULL OR expires > ?)"),
             arguments: [baseID, key, now])
-    }
-
-    /// The id of a Base. Only reads `remember` it: a write may see a row that its transaction
-    /// created and could still roll back.
-    private func baseID(_ db: Database, _ name: String, remember: Bool = false) throws -> Int64? {
-        if let id = baseIDs.withLock({ $0[name] }) { return id }
-        let id = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM bases WHERE name = ?"), arguments: [name])
-        if let id, remember { baseIDs.withLock { $0[name] = id } }
-        return id
-    }
-
-    private func ensureBase(_ db: Database, _ name: String) throws -> Int64 {
-        if let id = try baseID(db, name) { return id }
-        try db.cachedStatement(sql: "INSERT INTO bases (name) VALUES (?)").execute(arguments: [name])
-        return db.lastInsertedRowID
     }
 
     private func read<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws(BaseError) -> T {
