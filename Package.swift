@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "HearthCore", targets: ["HearthCore"]),
         .library(name: "HearthBase", targets: ["HearthBase"]),
         .library(name: "HearthDrive", targets: ["HearthDrive"]),
+        .library(name: "HearthRuntime", targets: ["HearthRuntime"]),
         .library(name: "HearthRegistry", targets: ["HearthRegistry"]),
         .library(name: "HearthHTTP", targets: ["HearthHTTP"]),
         .library(name: "HearthServer", targets: ["HearthServer"]),
@@ -27,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
@@ -38,6 +40,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -57,6 +60,14 @@ let package = Package(
                 "HearthCore",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "HearthRuntime",
+            dependencies: [
+                "HearthCore",
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -124,6 +135,11 @@ let package = Package(
         .testTarget(
             name: "HearthDriveTests",
             dependencies: ["HearthDrive", "HearthTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "HearthRuntimeTests",
+            dependencies: ["HearthRuntime", "HearthTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,0 +1,29 @@
+import Foundation
+
+/// The files of one installed instance, under `spaces/<space>/instances/<id>/`
+/// (see docs/storage-format.md). The directory is also the home of the instance's collection.
+public struct InstanceLayout: Sendable {
+    public let directory: URL
+
+    public init(directory: URL) {
+        self.directory = directory
+    }
+
+    /// The instance directory, relative to the data root (as the registry records it).
+    public static func path(space: String, instance: String) -> String {
+        "spaces/\(space)/instances/\(instance)"
+    }
+
+    /// The installed copy of the app, read-only to its micros.
+    public var app: URL { directory.appendingPathComponent("app") }
+    /// The only place micros may write.
+    public var tmp: URL { directory.appendingPathComponent("tmp") }
+    /// What builds produce per micro (a Python venv, a stamp of what was built).
+    public func build(micro: String) -> URL { directory.appendingPathComponent("build/\(micro)") }
+    /// The rotating output log of one micro.
+    public func log(micro: String) -> URL { directory.appendingPathComponent("logs/\(micro).log") }
+    /// The log of builds.
+    public var buildLog: URL { directory.appendingPathComponent("logs/build.log") }
+    /// Keys the micros are given (data key, internal API key); 0600 files in a 0700 directory.
+    public var secrets: URL { directory.appendingPathComponent("secrets") }
+}

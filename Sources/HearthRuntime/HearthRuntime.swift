@@ -1,0 +1,2 @@
+/// Builds and runs micros: the build pipeline per engine, the supervisor, scheduled actions.
+public enum HearthRuntime {}
