@@ -436,3 +436,26 @@ def pytest_runtest_makereport(item, call):
 def drive(node, shared_collection) -> DriveClient:
     """An empty Drive (unique name) in the shared collection."""
     return node.drive(shared_collection)
+
+
+# ----- Hearth's Python SDK (sdk/python), imported from the source tree ----------------------
+
+SDK_PYTHON = REPO / "sdk" / "python"
+
+
+@pytest.fixture
+def deta_sdk(node, shared_collection, monkeypatch):
+    """The `deta` package from sdk/python, with HEARTH_API_URL and DETA_PROJECT_KEY set for the
+    shared node and collection (and the DETA_*_HOST variables cleared)."""
+    import sys
+
+    if str(SDK_PYTHON) not in sys.path:
+        sys.path.insert(0, str(SDK_PYTHON))
+    for name in ("DETA_BASE_HOST", "DETA_DRIVE_HOST"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HEARTH_API_URL", node.url)
+    monkeypatch.setenv("DETA_PROJECT_KEY", shared_collection.data_key)
+    import deta
+
+    assert Path(deta.__file__).resolve().is_relative_to(SDK_PYTHON), deta.__file__
+    return deta

@@ -1,0 +1,1 @@
+"""Asyncio client (``AsyncBase``), stdlib only."""
