@@ -1,0 +1,106 @@
+"""Streaming request bodies: Content-Length or chunked, read only as the app asks for them."""
+import asyncio
+from typing import Callable, Optional
+
+from .request import MAX_HEAD_BYTES, RequestHead
+
+MAX_CHUNK_LINE = 4096
+
+
+class BadRequestBody(ValueError):
+    """The body's chunked framing is malformed (the answer is 400)."""
+
+
+class ClientDisconnected(ConnectionError):
+    """The client went away (mid-body, or before the response could be sent)."""
+
+
+class RequestBody:
+    """The body of one request on ``reader``.
+
+    `read` returns up to ``size`` bytes and b"" once the body is complete (``done``).  The
+    first read calls ``on_first_read`` (which sends ``100 Continue`` when the client asked).
+    """
+
+    def __init__(self, reader: asyncio.StreamReader, head: RequestHead,
+                 on_first_read: Optional[Callable[[], None]] = None):
+        self._reader = reader
+        self._chunked = head.chunked
+        self._remaining = head.content_length or 0  # of the body, or of the current chunk
+        self._on_first_read = on_first_read
+        self.done = not head.chunked and not head.content_length
+        self.started = False
+
+    async def read(self, size: int = 65536) -> bytes:
+        if self.done:
+            return b""
+        if not self.started:
+            self.started = True
+            if self._on_first_read is not None:
+                self._on_first_read()
+        if self._chunked and self._remaining == 0:
+            self._remaining = await self._chunk_size()
+            if self._remaining == 0:
+                await self._trailers()
+                self.done = True
+                return b""
+        data = await self._reader.read(min(size, self._remaining))
+        if not data:
+            raise ClientDisconnected("client closed the connection during the request body")
+        self._remaining -= len(data)
+        if self._remaining == 0:
+            if self._chunked:
+                if await self._exactly(2) != b"\r\n":
+                    raise BadRequestBody("chunk not followed by CRLF")
+            else:
+                self.done = True
+        return data
+
+    async def read_all(self) -> bytes:
+        parts = []
+        while not self.done:
+            parts.append(await self.read(1 << 20))
+        return b"".join(parts)
+
+    async def discard(self, limit: int) -> bool:
+        """Reads and drops the rest of the body; False if more than ``limit`` bytes were left."""
+        dropped = 0
+        while not self.done:
+            dropped += len(await self.read(65536))
+            if dropped > limit:
+                return False
+        return True
+
+    async def _line(self) -> bytes:
+        try:
+            line = await self._reader.readuntil(b"\r\n")
+        except asyncio.IncompleteReadError:
+            raise ClientDisconnected("client closed the connection during the request body") from None
+        except asyncio.LimitOverrunError:
+            raise BadRequestBody("chunk header too long") from None
+        return line[:-2]
+
+    async def _exactly(self, n: int) -> bytes:
+        try:
+            return await self._reader.readexactly(n)
+        except asyncio.IncompleteReadError:
+            raise ClientDisconnected("client closed the connection during the request body") from None
+
+    async def _chunk_size(self) -> int:
+        line = await self._line()
+        if len(line) > MAX_CHUNK_LINE:
+            raise BadRequestBody("chunk header too long")
+        text = line.split(b";", 1)[0].strip(b" \t")
+        if not text or len(text) > 16 or text.strip(b"0123456789abcdefABCDEF"):
+            raise BadRequestBody("malformed chunk size")
+        return int(text, 16)
+
+    async def _trailers(self) -> None:
+        total = 0
+        while True:
+            line = await self._line()
+            if not line:
+                return
+            total += len(line) + 2
+            if total > MAX_HEAD_BYTES:
+                raise BadRequestBody("trailers too long")

@@ -1,0 +1,123 @@
+"""One client connection: reads request heads, runs the app for each, keeps the connection alive."""
+import asyncio
+import sys
+import time
+import traceback
+from typing import Awaitable, Callable, Optional, Tuple
+
+from .body import BadRequestBody, ClientDisconnected
+from .exchange import Exchange
+from .request import MAX_HEAD_BYTES, ProtocolError, RequestHead, parse_head
+from .response import simple_response
+
+DISCARD_LIMIT = 256 * 1024  # unread request body the server drops to keep the connection
+
+
+class Protocol(asyncio.StreamReaderProtocol):
+    """Stream protocol whose ``lost`` future completes when the connection is gone."""
+
+    def __init__(self, on_connect: Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]):
+        super().__init__(asyncio.StreamReader(limit=MAX_HEAD_BYTES), on_connect)
+        self.lost: asyncio.Future = asyncio.get_event_loop().create_future()
+
+    def connection_lost(self, exc: Optional[Exception]) -> None:
+        if not self.lost.done():
+            self.lost.set_result(None)
+        super().connection_lost(exc)
+
+
+def _address(info) -> Optional[Tuple[str, int]]:
+    if isinstance(info, tuple) and len(info) >= 2:
+        return str(info[0]), int(info[1])
+    return None
+
+
+class Connection:
+    """Serves requests one after another (so pipelined requests are answered in order)."""
+
+    def __init__(self, server, reader: asyncio.StreamReader, writer: asyncio.StreamWriter):
+        self.server = server
+        self.reader = reader
+        self.writer = writer
+        self.transport = writer.transport
+        self.lost: asyncio.Future = self.transport.get_protocol().lost
+        self.client_address = _address(self.transport.get_extra_info("peername"))
+        self.server_address = _address(self.transport.get_extra_info("sockname"))
+        self.trusted_proxy = server.trusts(self.client_address)
+        self.idle = True
+        self.closing = False
+        self.task: Optional[asyncio.Task] = None
+
+    def close_when_idle(self) -> None:
+        """For shutdown: close now if waiting for a request, else after the current response."""
+        self.closing = True
+        if self.idle and self.task is not None:
+            self.task.cancel()
+
+    async def run(self) -> None:
+        self.task = asyncio.current_task()
+        try:
+            while not self.closing:
+                head = await self._next_head()
+                if head is None or not await self._serve(head):
+                    break
+        except asyncio.CancelledError:
+            pass
+        except Exception as error:  # a server bug: log it, drop the connection, keep serving others
+            print("hearth_serve: internal error on a connection", file=sys.stderr)
+            traceback.print_exception(type(error), error, error.__traceback__, file=sys.stderr)
+            sys.stderr.flush()
+        finally:
+            self.transport.close()
+
+    async def _next_head(self) -> Optional[RequestHead]:
+        self.idle = True
+        timer = asyncio.get_running_loop().call_later(self.server.keep_alive, self._idle_timeout)
+        try:
+            data = b""
+            while not data:  # tolerate empty lines between requests
+                data = (await self.reader.readuntil(b"\r\n\r\n")).lstrip(b"\r\n")
+        except asyncio.LimitOverrunError:
+            simple_response(self.writer, 431, "request header fields too large")
+            return None
+        except (asyncio.IncompleteReadError, ConnectionError):
+            return None
+        finally:
+            timer.cancel()
+            self.idle = False
+        try:
+            return parse_head(data)
+        except ProtocolError as error:
+            simple_response(self.writer, error.status, error.message)
+            self.server.log_access(None, error.status, 0.0, data.split(b"\r\n", 1)[0])
+            return None
+
+    def _idle_timeout(self) -> None:
+        if self.idle:
+            self.transport.close()
+
+    async def _serve(self, head: RequestHead) -> bool:
+        """Runs one exchange; True if the connection can take another request."""
+        started = time.perf_counter()
+        exchange = Exchange(self, head, self.trusted_proxy)
+        await self.server.handler(exchange)
+        response = exchange.response
+        if not response.started and not exchange.gone:
+            exchange.app_failed(None)  # adapters normally do this; never leave a request unanswered
+        self.server.log_access(exchange, response.status, time.perf_counter() - started)
+        if not (response.keep_alive and response.complete) or exchange.gone or self.closing:
+            return False
+        if not exchange.body.done:
+            if head.expect_continue and not exchange.body.started:
+                return False  # the client may still be waiting to send it
+            try:
+                if not await exchange.body.discard(DISCARD_LIMIT):
+                    return False
+            except (BadRequestBody, ClientDisconnected):
+                return False
+        if response.needs_drain():
+            try:
+                await response.drain()
+            except ClientDisconnected:
+                return False
+        return True
