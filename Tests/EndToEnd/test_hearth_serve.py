@@ -431,6 +431,37 @@ def test_unread_body_without_continue_closes_or_is_skipped(serve):
     assert [r[0] for r in responses] == [200, 200] and responses[1][2] == b"GET /after 1 "
 
 
+def test_cancelled_receive_loses_no_body_bytes(serve):
+    server = serve('''
+        import asyncio
+
+        async def app(scope, receive, send):
+            if scope["type"] != "http":
+                return
+            body, more, cancels = b"", True, 0
+            while more:
+                try:  # like Starlette's is_disconnected(): receive() cancelled before it returns
+                    message = await asyncio.wait_for(receive(), 0.01)
+                except asyncio.TimeoutError:
+                    cancels += 1
+                    continue
+                body += message["body"]
+                more = message["more_body"]
+            await send({"type": "http.response.start", "status": 200, "headers": []})
+            await send({"type": "http.response.body", "body": b"%d:" % cancels + body})
+    ''')
+    pieces = [b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n",
+              b"5\r", b"\nhel", b"lo\r", b"\n6;x=y\r\n wor", b"ld\r\n0\r\nTrail", b"er: 1\r\n", b"\r\n"]
+    with socket.create_connection(("127.0.0.1", server.port), timeout=5) as sock:
+        for piece in pieces:
+            sock.sendall(piece)
+            time.sleep(0.05)
+        [(status, _, body)] = parse_responses(read_until_close(sock))
+    cancels, _, data = body.partition(b":")
+    assert status == 200 and data == b"hello world"
+    assert int(cancels) >= 3
+
+
 def test_app_exceptions_give_500_and_the_server_goes_on(serve):
     server = serve(ECHO_ASGI)
     status, headers, _ = server.request("GET", "/boom")
@@ -527,6 +558,22 @@ def test_graceful_shutdown_finishes_requests_in_flight(serve):
     with pytest.raises(OSError):
         socket.create_connection(("127.0.0.1", server.port), timeout=2).close()
     assert (server.cwd / "events.log").read_text() == "startup\nshutdown\n"
+
+
+def test_stuck_requests_do_not_block_shutdown(serve):
+    server = serve('''
+        import time
+        def app(environ, start_response):
+            time.sleep(60)
+            start_response("200 OK", [])
+            return [b"late"]
+    ''', "app_module:app", "--graceful-timeout", "0.5")
+    thread = threading.Thread(target=lambda: pytest.raises(Exception, server.request, "GET", "/"), daemon=True)
+    thread.start()
+    time.sleep(0.3)
+    started = time.monotonic()
+    assert server.stop(timeout=10) == 0
+    assert time.monotonic() - started < 5
 
 
 # ----- loading --------------------------------------------------------------------------------
@@ -682,6 +729,11 @@ async def stream():
             yield f"part{i};"
     return StreamingResponse(gen(), media_type="text/plain")
 
+@app.post("/disconnected")
+async def disconnected(request: Request):
+    body = await request.body()
+    return {"size": len(body), "disconnected": await request.is_disconnected()}
+
 @app.get("/url")
 async def url(request: Request):
     return {"url": str(request.url), "client": request.client.host}
@@ -723,6 +775,8 @@ def test_fastapi_app(serve):
     status, _, body = server.request("GET", "/url", headers={"X-Forwarded-Proto": "https", "Host": "app.example"})
     assert json.loads(body)["url"] == "https://app.example/url"
     assert server.request("HEAD", "/items/x")[0] in (200, 405)
+    status, _, body = server.request("POST", "/disconnected", body=b"z" * 100_000)
+    assert status == 200 and json.loads(body) == {"size": 100_000, "disconnected": False}
     assert server.stop() == 0
 
 

@@ -20,6 +20,7 @@ class RequestBody:
 
     `read` returns up to ``size`` bytes and b"" once the body is complete (``done``).  The
     first read calls ``on_first_read`` (which sends ``100 Continue`` when the client asked).
+    Reads can be cancelled at any await without losing or misreading data.
     """
 
     def __init__(self, reader: asyncio.StreamReader, head: RequestHead,
@@ -27,31 +28,39 @@ class RequestBody:
         self._reader = reader
         self._chunked = head.chunked
         self._remaining = head.content_length or 0  # of the body, or of the current chunk
+        self._state = "size" if head.chunked else "data"  # chunked: size → data → crlf → size … trailers
         self._on_first_read = on_first_read
         self.done = not head.chunked and not head.content_length
         self.started = False
+        self._trailer_bytes = 0
 
     async def read(self, size: int = 65536) -> bytes:
-        if self.done:
-            return b""
-        if not self.started:
+        if not self.started and not self.done:
             self.started = True
             if self._on_first_read is not None:
                 self._on_first_read()
-        if self._chunked and self._remaining == 0:
-            self._remaining = await self._chunk_size()
-            if self._remaining == 0:
-                await self._trailers()
-                self.done = True
-                return b""
+        while not self.done:
+            if self._state == "data":
+                return await self._data(size)
+            if self._state == "crlf":
+                if await self._exactly(2) != b"\r\n":
+                    raise BadRequestBody("chunk not followed by CRLF")
+                self._state = "size"
+            elif self._state == "size":
+                self._remaining = await self._chunk_size()
+                self._state = "data" if self._remaining else "trailers"
+            else:
+                await self._trailer_line()
+        return b""
+
+    async def _data(self, size: int) -> bytes:
         data = await self._reader.read(min(size, self._remaining))
         if not data:
             raise ClientDisconnected("client closed the connection during the request body")
         self._remaining -= len(data)
         if self._remaining == 0:
             if self._chunked:
-                if await self._exactly(2) != b"\r\n":
-                    raise BadRequestBody("chunk not followed by CRLF")
+                self._state = "crlf"
             else:
                 self.done = True
         return data
@@ -95,12 +104,11 @@ class RequestBody:
             raise BadRequestBody("malformed chunk size")
         return int(text, 16)
 
-    async def _trailers(self) -> None:
-        total = 0
-        while True:
-            line = await self._line()
-            if not line:
-                return
-            total += len(line) + 2
-            if total > MAX_HEAD_BYTES:
+    async def _trailer_line(self) -> None:
+        line = await self._line()
+        if not line:
+            self.done = True
+        else:
+            self._trailer_bytes += len(line) + 2
+            if self._trailer_bytes > MAX_HEAD_BYTES:
                 raise BadRequestBody("trailers too long")

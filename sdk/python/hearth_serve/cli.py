@@ -47,6 +47,12 @@ def main(argv: Optional[List[str]] = None) -> int:
         print(f"hearth_serve: {error}", file=sys.stderr, flush=True)
         return 2
     try:
-        return asyncio.run(server.serve())
+        status = asyncio.run(server.serve())
     except KeyboardInterrupt:
-        return 0
+        status = 0
+    if server.forced and server.wsgi is not None:
+        # WSGI threads cut off at shutdown cannot be interrupted; do not wait for them at exit
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(status)
+    return status

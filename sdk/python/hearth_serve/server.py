@@ -40,6 +40,7 @@ class Server:
         self.wsgi: Optional[WSGIRunner] = None
         self._stop: Optional[asyncio.Event] = None
         self._signals = 0
+        self.forced = False  # requests were cut off: worker threads may still be busy
         allowed = [a.strip() for a in config.forwarded_allow_ips.split(",") if a.strip()]
         self._trust_all = "*" in allowed
         self._trusted = {str(ipaddress.ip_address(a)) for a in allowed if a != "*"}
@@ -82,6 +83,7 @@ class Server:
         if self._stop is not None:
             self._stop.set()
         if self._signals > 1:  # a second signal: stop waiting for requests in flight
+            self.forced = True
             for connection in list(self.connections):
                 if connection.task is not None:
                     connection.task.cancel()
@@ -127,6 +129,7 @@ class Server:
             _, pending = await asyncio.wait(tasks, timeout=self.config.graceful_timeout)
             for task in pending:
                 task.cancel()
+            self.forced = self.forced or bool(pending)
             if pending:
                 await asyncio.wait(pending, timeout=1.0)
 
