@@ -365,6 +365,18 @@ def test_keep_alive_and_pipelining(serve):
     assert responses[-1][1]["connection"] == "close"
 
 
+def test_idle_keep_alive_connections_time_out(serve):
+    server = serve(ECHO_ASGI, "app_module:app", "--keep-alive", "0.5")
+    with socket.create_connection(("127.0.0.1", server.port), timeout=5) as sock:
+        sock.sendall(b"GET /a HTTP/1.1\r\nHost: x\r\n\r\n")
+        time.sleep(0.2)
+        sock.sendall(b"GET /b HTTP/1.1\r\nHost: x\r\n\r\n")  # still open within the timeout
+        started = time.monotonic()
+        data = read_until_close(sock)  # then closed by the server
+        assert time.monotonic() - started < 3
+    assert [r[2] for r in parse_responses(data)] == [b"GET /a 1 ", b"GET /b 1 "]
+
+
 def test_http10_closes_unless_keep_alive(serve):
     server = serve(ECHO_ASGI)
     [(status, headers, body)] = parse_responses(server.raw(b"GET /old HTTP/1.0\r\n\r\n"))

@@ -45,6 +45,7 @@ class Connection:
         self.server_address = _address(self.transport.get_extra_info("sockname"))
         self.trusted_proxy = server.trusts(self.client_address)
         self.idle = True
+        self.idle_since = time.monotonic()
         self.closing = False
         self.task: Optional[asyncio.Task] = None
 
@@ -72,7 +73,7 @@ class Connection:
 
     async def _next_head(self) -> Optional[RequestHead]:
         self.idle = True
-        timer = asyncio.get_running_loop().call_later(self.server.keep_alive, self._idle_timeout)
+        self.idle_since = time.monotonic()  # the server's sweeper closes connections idle too long
         try:
             data = b""
             while not data:  # tolerate empty lines between requests
@@ -83,7 +84,6 @@ class Connection:
         except (asyncio.IncompleteReadError, ConnectionError):
             return None
         finally:
-            timer.cancel()
             self.idle = False
         try:
             return parse_head(data)
@@ -92,8 +92,9 @@ class Connection:
             self.server.log_access(None, error.status, 0.0, data.split(b"\r\n", 1)[0])
             return None
 
-    def _idle_timeout(self) -> None:
-        if self.idle:
+    def close_if_idle_since(self, deadline: float) -> None:
+        """Closes the connection if it has waited for a request since before ``deadline``."""
+        if self.idle and self.idle_since < deadline:
             self.transport.close()
 
     async def _serve(self, head: RequestHead) -> bool:

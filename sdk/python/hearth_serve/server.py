@@ -3,7 +3,8 @@ import asyncio
 import ipaddress
 import signal
 import sys
-from typing import Optional, Set, Tuple
+import time
+from typing import List, Optional, Set, Tuple
 
 from .asgi import run_asgi
 from .connection import Connection, Protocol
@@ -40,6 +41,7 @@ class Server:
         self.wsgi: Optional[WSGIRunner] = None
         self._stop: Optional[asyncio.Event] = None
         self._signals = 0
+        self._log_lines: List[str] = []
         self.forced = False  # requests were cut off: worker threads may still be busy
         allowed = [a.strip() for a in config.forwarded_allow_ips.split(",") if a.strip()]
         self._trust_all = "*" in allowed
@@ -68,7 +70,17 @@ class Server:
         else:
             client, line = None, request_line[:200].decode("latin-1")
         peer = f"{client[0]}:{client[1]}" if client else "-"
-        sys.stderr.write(f'{peer} - "{line}" {status or "-"} {seconds * 1000:.1f}ms\n')
+        self._log_lines.append(f'{peer} - "{line}" {status or "-"} {seconds * 1000:.1f}ms\n')
+        if len(self._log_lines) == 1:  # written once per event loop pass, not once per request
+            asyncio.get_running_loop().call_soon(self._flush_log)
+
+    def _flush_log(self) -> None:
+        lines, self._log_lines = self._log_lines, []
+        try:
+            sys.stderr.write("".join(lines))
+            sys.stderr.flush()
+        except (OSError, ValueError):
+            pass
 
     async def _on_connect(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         connection = Connection(self, reader, writer)
@@ -111,15 +123,26 @@ class Server:
                   file=sys.stderr, flush=True)
             await self._shutdown_app()
             return 1
+        sweeper = loop.create_task(self._close_idle_connections())
         port = listener.sockets[0].getsockname()[1] if listener.sockets else self.config.port
         print(f"hearth_serve: serving {self.config.spec} ({self.interface.upper()}) on {self.config.host}:{port}",
               flush=True)
         await self._stop.wait()
+        sweeper.cancel()
         listener.close()
         await self._drain_connections()
         await self._shutdown_app()
         print("hearth_serve: stopped", file=sys.stderr, flush=True)
         return 0
+
+    async def _close_idle_connections(self) -> None:
+        """Enforces the keep-alive timeout (one sweep a second instead of a timer per request)."""
+        interval = min(1.0, self.keep_alive / 2)
+        while True:
+            await asyncio.sleep(interval)
+            deadline = time.monotonic() - self.keep_alive
+            for connection in list(self.connections):
+                connection.close_if_idle_since(deadline)
 
     async def _drain_connections(self) -> None:
         for connection in list(self.connections):
