@@ -7,14 +7,16 @@
 On a Hearth node, requests go to ``HEARTH_API_URL`` (set in every micro); elsewhere to
 ``DETA_BASE_HOST``/``DETA_DRIVE_HOST`` or Deta's public hosts, over HTTPS.
 """
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
-from ._async.client import AsyncBase, _AsyncBase
 from .base import FetchResponse, _Base
 from .drive import DriveStreamingBody, _Drive
 from .errors import DetaError
 from .util import Util, util
 from .utils import _get_project_key_id
+
+if TYPE_CHECKING:
+    from ._async.client import _AsyncBase
 
 __version__ = "1.2.0"
 
@@ -26,6 +28,13 @@ def Base(name: str) -> _Base:
     """A Base using ``DETA_PROJECT_KEY``."""
     project_key, project_id = _get_project_key_id()
     return _Base(name, project_key, project_id)
+
+
+def AsyncBase(name: str) -> "_AsyncBase":
+    """An async Base using ``DETA_PROJECT_KEY`` (asyncio is imported only when this is used)."""
+    from ._async.client import AsyncBase as make
+
+    return make(name)
 
 
 def Drive(name: str) -> _Drive:
@@ -43,7 +52,9 @@ class Deta:
     def Base(self, name: str, host: Optional[str] = None) -> _Base:
         return _Base(name, self.project_key, self.project_id, host)
 
-    def AsyncBase(self, name: str, host: Optional[str] = None) -> _AsyncBase:
+    def AsyncBase(self, name: str, host: Optional[str] = None) -> "_AsyncBase":
+        from ._async.client import _AsyncBase
+
         return _AsyncBase(name, self.project_key, self.project_id, host)
 
     def Drive(self, name: str, host: Optional[str] = None) -> _Drive:

@@ -51,7 +51,8 @@ class Server:
         """Whether X-Forwarded-* headers from this peer are believed."""
         if address is None:
             return False
-        return self._trust_all or address[0] in self._trusted
+        host = address[0][7:] if address[0].startswith("::ffff:") else address[0]  # IPv4-mapped
+        return self._trust_all or host in self._trusted
 
     async def handler(self, exchange) -> None:
         if self.wsgi is not None:
