@@ -15,6 +15,8 @@ public struct NodeConfiguration: Sendable {
     /// The file holding the node master key that wraps every collection's Drive key; `nil`
     /// means `secrets/master.key` in the data directory.
     public var masterKeyFile: URL?
+    /// How installed apps run.
+    public var apps: AppSettings
 
     public init(
         dataDirectory: URL = URL(fileURLWithPath: "hearth-data"),
@@ -23,7 +25,8 @@ public struct NodeConfiguration: Sendable {
         expiryPurgeInterval: Duration = .seconds(60),
         baseLimits: BaseLimits = BaseLimits(),
         driveLimits: DriveLimits = DriveLimits(),
-        masterKeyFile: URL? = nil
+        masterKeyFile: URL? = nil,
+        apps: AppSettings = AppSettings()
     ) {
         self.dataDirectory = dataDirectory
         self.host = host
@@ -32,7 +35,22 @@ public struct NodeConfiguration: Sendable {
         self.baseLimits = baseLimits
         self.driveLimits = driveLimits
         self.masterKeyFile = masterKeyFile
+        self.apps = apps
     }
+}
+
+/// How a node runs installed apps.
+public struct AppSettings: Sendable {
+    /// Instances answer at `<slug>.<domain>` on the node's port.
+    public var domain = "localhost"
+    /// A micro with no request for this long is stopped (scale to zero).
+    public var idleTimeout: Duration = .seconds(300)
+    /// How long a starting micro may take to listen on `$PORT`.
+    public var startTimeout: Duration = .seconds(30)
+    /// How long a micro may take to answer one request.
+    public var requestTimeout: Duration = .seconds(120)
+
+    public init() {}
 }
 
 /// The limits of Deta Drive's API (spec §2.5) and of a collection's Drive storage.

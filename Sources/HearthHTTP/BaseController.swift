@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import HearthBase
 import HearthCore
+import HearthRegistry
 import Hummingbird
 import Logging
 import NIOCore
@@ -11,10 +12,14 @@ struct BaseController: Sendable {
     let access: APIAccess
     let limits: BaseLimits
 
-    func respond(to request: Request, route: BaseRoute, logger: Logger) async -> Response {
+    /// Answers `request`; `collection` is given when the caller has already authenticated it
+    /// (the browser proxy on an instance host), else the data key must open the route's project.
+    func respond(to request: Request, route: BaseRoute, collection authenticated: CollectionInfo? = nil, logger: Logger) async -> Response {
         if route.action == .preflight { return JSONResponse.preflight }
         do {
-            guard let collection = try await access.collection(for: request, projectID: route.projectID) else {
+            var collection = authenticated
+            if collection == nil { collection = try await access.collection(for: request, projectID: route.projectID) }
+            guard let collection else {
                 return APIAccess.unauthorized
             }
             try BaseStore.validateName(route.base)

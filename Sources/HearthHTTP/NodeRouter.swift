@@ -5,24 +5,32 @@ import Hummingbird
 public struct NodeServices: Sendable {
     public let registry: Registry
     public let collections: OpenCollections
+    /// Installed apps; `nil` on a node that serves the data APIs only (some tests).
+    public let apps: AppServices?
 
-    public init(registry: Registry, collections: OpenCollections) {
+    public init(registry: Registry, collections: OpenCollections, apps: AppServices? = nil) {
         self.registry = registry
         self.collections = collections
+        self.apps = apps
     }
 }
 
-/// Builds the node's router: the Deta-compatible APIs under `/v1`, and the node's own routes.
+/// Builds the node's router: instance hosts first, then the Deta-compatible APIs under `/v1`
+/// and the node's own routes.
 public enum NodeRouter {
     public static func build<Context: RequestContext>(
         _ services: NodeServices, context: Context.Type = BasicRequestContext.self
     ) -> Router<Context> {
         let router = Router(context: Context.self)
         let access = APIAccess(registry: services.registry, collections: services.collections)
-        router.add(
-            middleware: DetaAPIMiddleware(
-                base: BaseController(access: access, limits: services.collections.baseLimits),
-                drive: DriveController(access: access, limits: services.collections.driveLimits)))
+        let base = BaseController(access: access, limits: services.collections.baseLimits)
+        let drive = DriveController(access: access, limits: services.collections.driveLimits)
+        if let apps = services.apps {
+            let proxy = MicroProxy(client: apps.client, supervisor: apps.supervisor, timeout: apps.requestTimeout)
+            router.add(middleware: InstanceMiddleware(catalog: apps.catalog, proxy: proxy, base: base, drive: drive))
+            ControlRoutes.add(to: router, apps: apps, registry: services.registry, collections: services.collections)
+        }
+        router.add(middleware: DetaAPIMiddleware(base: base, drive: drive))
         router.get("/healthz") { _, _ in
             JSONResponse.raw(.ok, "{\"status\":\"ok\"}")
         }

@@ -56,6 +56,12 @@ public final class OpenCollections: Sendable {
     public var bases: [BaseStore] { opened.withLock { $0.values.map(\.base) } }
     public var drives: [DriveStore] { opened.withLock { $0.values.compactMap(\.drive) } }
 
+    /// Forgets an opened collection (before its directory is removed); its pool closes once
+    /// the last store using it is released.
+    public func close(_ collectionID: String) {
+        _ = opened.withLock { $0.removeValue(forKey: collectionID) }
+    }
+
     private func open(_ collection: CollectionInfo, withDrive: Bool = false) throws -> Opened {
         try opened.withLock { opened in
             let directory = layout.resolve(collection.path)

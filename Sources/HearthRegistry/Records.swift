@@ -16,6 +16,14 @@ public struct CollectionInfo: Sendable, Equatable, Codable {
     /// Its directory, relative to the data directory.
     public var path: String
     public var createdAt: Date
+
+    public init(id: String, space: String, name: String, path: String, createdAt: Date) {
+        self.id = id
+        self.space = space
+        self.name = name
+        self.path = path
+        self.createdAt = createdAt
+    }
 }
 
 /// A data key's public facts; the secret itself is never stored.
@@ -42,4 +50,30 @@ public struct DataKeyInfo: Sendable, Equatable, Codable {
         try container.encode(createdAt, forKey: .createdAt)
         try container.encode(revokedAt, forKey: .revokedAt)
     }
+}
+
+/// An installed copy of an app in a space. Its id is also its collection's project id, and
+/// its directory is the collection's directory.
+public struct InstanceInfo: Sendable, Equatable, Codable {
+    public var id: String
+    public var space: String
+    /// The host label: the instance answers at `<slug>.<node domain>`.
+    public var slug: String
+    public var appName: String
+    /// The directory it was installed from.
+    public var source: String
+    /// The installed version (`DETA_SPACE_APP_VERSION`).
+    public var version: String
+    public var state: InstanceState
+    /// The instance directory, relative to the data directory.
+    public var path: String
+    public var createdAt: Date
+    public var updatedAt: Date
+}
+
+/// Whether an instance can serve requests.
+public enum InstanceState: String, Sendable, Codable {
+    /// Its app is being copied and built; requests get 503.
+    case installing
+    case ready
 }

@@ -44,18 +44,7 @@ public final class Registry: Sendable {
             else {
                 throw RegistryError(RegistryError.conflict, "A collection named '\(name)' already exists")
             }
-            var id = Secrets.identifier()
-            while try Bool.fetchOne(db, sql: "SELECT 1 FROM collections WHERE id = ?", arguments: [id]) != nil {
-                id = Secrets.identifier()
-            }
-            let collection = CollectionInfo(
-                id: id, space: space, name: name, path: DataLayout.collectionPath(space: space, projectID: id),
-                createdAt: Date(timeIntervalSince1970: now))
-            try db.execute(
-                sql: "INSERT INTO collections (id, space, name, path, created_at) VALUES (?, ?, ?, ?, ?)",
-                arguments: [collection.id, space, name, collection.path, now])
-            let (_, key) = try Self.insertKey(db, collection: id, name: "default", now: now)
-            return (collection, key)
+            return try Self.insertCollection(db, name: name, space: space, now: now, instance: false)
         }
     }
 
@@ -148,7 +137,31 @@ public final class Registry: Sendable {
         return collection?.id == key.projectID ? collection : nil
     }
 
+    /// A number that changes whenever anyone (this process or the CLI) commits to the
+    /// registry; caches of registry facts compare it before trusting themselves.
+    public func changeVersion() throws(RegistryError) -> Int64 {
+        do { return try keyCache.currentVersion() } catch { throw Self.wrap(error) }
+    }
+
     // MARK: Helpers
+
+    /// Inserts a collection with a fresh project id and its first data key: `default` for a
+    /// headless collection, `runtime` (the one its micros get) for an instance's.
+    static func insertCollection(
+        _ db: Database, name: String, space: String, now: Double, instance: Bool
+    ) throws -> (CollectionInfo, DataKey) {
+        var id = Secrets.identifier()
+        while try Bool.fetchOne(db, sql: "SELECT 1 FROM collections WHERE id = ?", arguments: [id]) != nil {
+            id = Secrets.identifier()
+        }
+        let path = instance ? InstanceLayout.path(space: space, instance: id) : DataLayout.collectionPath(space: space, projectID: id)
+        let collection = CollectionInfo(id: id, space: space, name: name, path: path, createdAt: Date(timeIntervalSince1970: now))
+        try db.execute(
+            sql: "INSERT INTO collections (id, space, name, path, created_at) VALUES (?, ?, ?, ?, ?)",
+            arguments: [collection.id, space, name, collection.path, now])
+        let (_, key) = try insertKey(db, collection: id, name: instance ? "runtime" : "default", now: now)
+        return (collection, key)
+    }
 
     private static func insertKey(_ db: Database, collection: String, name: String, now: Double) throws -> (DataKeyInfo, DataKey) {
         let secret = Secrets.secret()
@@ -181,11 +194,11 @@ public final class Registry: Sendable {
             revokedAt: (row["revoked_at"] as Double?).map { Date(timeIntervalSince1970: $0) })
     }
 
-    private func read<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws(RegistryError) -> T {
+    func read<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws(RegistryError) -> T {
         do { return try await pool.read(work) } catch { throw Self.wrap(error) }
     }
 
-    private func write<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws(RegistryError) -> T {
+    func write<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws(RegistryError) -> T {
         do { return try await pool.write(work) } catch { throw Self.wrap(error) }
     }
 

@@ -32,6 +32,34 @@ enum RegistrySchema {
                     CREATE UNIQUE INDEX data_keys_live_name ON data_keys(collection, name) WHERE revoked_at IS NULL;
                     """)
         }
+        migrator.registerMigration("v2-instances") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE instances (
+                        id TEXT PRIMARY KEY REFERENCES collections(id) ON DELETE CASCADE,
+                        space TEXT NOT NULL REFERENCES spaces(id),
+                        slug TEXT NOT NULL UNIQUE,
+                        app_name TEXT NOT NULL,
+                        source TEXT NOT NULL,
+                        version TEXT NOT NULL,
+                        state TEXT NOT NULL,
+                        created_at REAL NOT NULL,
+                        updated_at REAL NOT NULL
+                    );
+                    CREATE TABLE instance_env (
+                        instance TEXT NOT NULL REFERENCES instances(id) ON DELETE CASCADE,
+                        name TEXT NOT NULL,
+                        value TEXT NOT NULL,
+                        PRIMARY KEY (instance, name)
+                    );
+                    CREATE TABLE action_runs (
+                        instance TEXT NOT NULL REFERENCES instances(id) ON DELETE CASCADE,
+                        action TEXT NOT NULL,
+                        last_run REAL NOT NULL,
+                        PRIMARY KEY (instance, action)
+                    );
+                    """)
+        }
         return migrator
     }
 }

@@ -3,6 +3,7 @@ import HearthBase
 import HearthCore
 import HearthHTTP
 import HearthRegistry
+import HearthRuntime
 import Hummingbird
 import Logging
 import ServiceLifecycle
@@ -18,30 +19,73 @@ public struct HearthNode: Sendable {
         self.configuration = configuration
         self.logger = logger
         let layout = DataLayout(root: configuration.dataDirectory)
+        let registry = try Registry(layout: layout)
+        let settings = configuration.apps
+        var supervision = SupervisorSettings()
+        supervision.idleTimeout = settings.idleTimeout
+        supervision.startTimeout = settings.startTimeout
+        let catalog = InstanceCatalog(
+            registry: registry, layout: layout, builder: Builder(tools: .standard(for: layout)),
+            address: NodeAddress(domain: settings.domain, port: configuration.port))
+        let apps = AppServices(
+            catalog: catalog, supervisor: Supervisor(settings: supervision), controlToken: Secrets.secret(),
+            requestTimeout: .nanoseconds(Int64(settings.requestTimeout.components.seconds) * 1_000_000_000))
         services = NodeServices(
-            registry: try Registry(layout: layout),
+            registry: registry,
             collections: OpenCollections(
                 layout: layout, baseLimits: configuration.baseLimits, driveLimits: configuration.driveLimits,
-                masterKeyFile: configuration.masterKeyFile))
+                masterKeyFile: configuration.masterKeyFile),
+            apps: apps)
     }
 
     /// Runs until a termination signal; `onListening` gets the bound port (useful with port 0).
     public func run(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         Self.raiseOpenFileLimit(logger: logger)
-        let router = NodeRouter.build(services)
+        let router = NodeRouter.build(services, context: NodeRequestContext.self)
+        let layout = DataLayout(root: configuration.dataDirectory)
         let application = Application(
             router: router,
             server: NodeRouter.server,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Hearth"),
-            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? configuration.port) },
+            onServerRunning: { [self] channel in
+                let port = channel.localAddress?.port ?? configuration.port
+                announce(port: port, layout: layout)
+                await onListening(port)
+            },
             logger: logger)
         let purge = MaintenanceService(collections: services.collections, interval: configuration.expiryPurgeInterval, logger: logger)
+        var runners: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: purge)]
+        if let apps = services.apps {
+            let scheduler = ActionScheduler(
+                catalog: apps.catalog, supervisor: apps.supervisor, registry: services.registry, delivery: ActionPoster(apps: apps),
+                logger: logger)
+            runners += [
+                .init(service: IdleSweepService(supervisor: apps.supervisor, logger: logger)),
+                .init(service: ActionSchedulerService(scheduler: scheduler)),
+            ]
+        }
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: purge), .init(service: application)],
+                services: runners + [.init(service: application)],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
+        defer { NodeRunInfo.remove(in: layout) }
         try await group.run()
+        try? await services.apps?.client.shutdown()
+    }
+
+    /// Tells micros and local tools where the node listens, once the port is known.
+    private func announce(port: Int, layout: DataLayout) {
+        guard let apps = services.apps else { return }
+        let loopback = ["0.0.0.0", "::", "localhost"].contains(configuration.host) ? "127.0.0.1" : configuration.host
+        let url = "http://\(loopback.contains(":") ? "[\(loopback)]" : loopback):\(port)"
+        apps.catalog.address = NodeAddress(domain: configuration.apps.domain, port: port, apiURL: url)
+        let info = NodeRunInfo(url: url, port: port, domain: configuration.apps.domain, token: apps.controlToken, pid: getpid())
+        do {
+            try info.write(in: layout)
+        } catch {
+            logger.warning("Cannot write the node's run file; `hearth app restart` will not reach it", metadata: ["error": "\(error)"])
+        }
     }
 
     /// A download keeps one descriptor per blob of its file (a part of a chunked upload), so the

@@ -1,0 +1,85 @@
+import HearthCore
+import HearthRegistry
+import HearthRuntime
+import Hummingbird
+import Logging
+
+/// Serves instance hosts (`<slug>.<domain>`): the platform's reserved `/__space/*` paths,
+/// then each request routed by path to its micro — files served by the node for static
+/// micros, a proxied request to a process (started on demand) for the others.
+struct InstanceMiddleware<Context: RequestContext>: RouterMiddleware {
+    let catalog: InstanceCatalog
+    let proxy: MicroProxy
+    let files = StaticResponder()
+    let base: BaseController
+    let drive: DriveController
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let address = catalog.address
+        guard let host = request.head.authority, let slug = Self.slug(host: host, domain: address.domain)
+        else {
+            return try await next(request, context)
+        }
+        guard context.isFromLoopback else { return InstancePages.loopbackOnly() }
+        let instance: LoadedInstance?
+        do {
+            instance = try await catalog.instance(slug: slug)
+        } catch {
+            context.logger.error("Cannot load instance", metadata: ["instance": "\(slug)", "error": "\(error)"])
+            return InstancePages.page(
+                .internalServerError, title: "This app cannot be loaded", message: error.message)
+        }
+        guard let instance else { return InstancePages.noInstance(host: host) }
+        guard instance.info.state == .ready else { return InstancePages.installing(instance.info.appName) }
+        let path = request.uri.path
+        if path.hasPrefix("/__space/") { return await reserved(request, path: path, instance: instance, context: context) }
+        return await serve(request, path: path, instance: instance, host: host, context: context)
+    }
+
+    /// Routes a request to the micro that owns its path.
+    func serve(_ request: Request, path: String, instance: LoadedInstance, host: String, context: Context) async -> Response {
+        let (micro, microPath) = instance.route(path)
+        switch micro.target {
+        case .staticSite(let site):
+            return await files.respond(site, path: microPath, query: request.uri.query, request: request, context: context)
+        case .process(let spec):
+            let target = request.uri.query.map { "\(microPath)?\($0)" } ?? microPath
+            return await proxy.forward(
+                request, to: spec, path: target, host: host, instanceName: instance.info.appName, context: context)
+        }
+    }
+
+    /// `/__space/v0/base|drive/v1/<ignored>/…` is the browser SDK's way to the instance's own
+    /// collection (spec §5.7); the rest of `/__space/` belongs to the platform.
+    private func reserved(_ request: Request, path: String, instance: LoadedInstance, context: Context) async -> Response {
+        for service in ["base", "drive"] {
+            let prefix = "/__space/v0/\(service)/v1/"
+            guard path.hasPrefix(prefix) else { continue }
+            let rest = path.dropFirst(prefix.count).drop { $0 != "/" }
+            let collection = CollectionInfo(
+                id: instance.info.id, space: instance.info.space, name: instance.info.slug, path: instance.info.path,
+                createdAt: instance.info.createdAt)
+            switch DetaRoute.parse(method: request.method.rawValue, rawPath: "/v1/\(instance.info.id)\(rest)") {
+            case .success(.base(let route))?:
+                return await base.respond(to: request, route: route, collection: collection, logger: context.logger)
+            case .success(.drive(let route))?:
+                return await drive.respond(to: request, route: route, collection: collection, logger: context.logger)
+            default:
+                return JSONResponse.errors(.notFound, "Not found")
+            }
+        }
+        return InstancePages.page(.notFound, title: "Not found", message: "\(path) is reserved by the platform.")
+    }
+
+    /// The instance label of a host name under `domain` (`notes.localhost:4200` → `notes`).
+    static func slug(host: String, domain: String) -> String? {
+        var name = host.lowercased()
+        if let colon = name.lastIndex(of: ":"), !name.hasSuffix("]") { name = String(name[..<colon]) }
+        if name.hasSuffix(".") { name.removeLast() }
+        let suffix = "." + domain.lowercased()
+        guard name.hasSuffix(suffix) else { return nil }
+        let label = name.dropLast(suffix.count)
+        guard !label.isEmpty, !label.contains(".") else { return nil }
+        return String(label)
+    }
+}

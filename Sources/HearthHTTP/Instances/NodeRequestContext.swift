@@ -1,0 +1,27 @@
+import Hummingbird
+import NIOCore
+
+/// The node's request context: Hummingbird's basics plus the client's address, which instance
+/// hosts check (they answer on loopback only until login arrives).
+public struct NodeRequestContext: RequestContext, RemoteAddressRequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public let remoteAddress: SocketAddress?
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        remoteAddress = source.channel.remoteAddress
+    }
+}
+
+extension RequestContext {
+    /// Whether the request comes from this machine; contexts that don't know (in-process
+    /// tests) count as local.
+    var isFromLoopback: Bool {
+        guard let address = (self as? any RemoteAddressRequestContext)?.remoteAddress else { return true }
+        switch address {
+        case .v4(let v4): return v4.address.sin_addr.s_addr.bigEndian >> 24 == 127
+        case .v6: return address.ipAddress == "::1" || address.ipAddress?.hasPrefix("::ffff:127.") == true
+        case .unixDomainSocket: return true
+        }
+    }
+}

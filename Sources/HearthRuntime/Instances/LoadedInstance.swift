@@ -1,0 +1,54 @@
+import Foundation
+import HearthCore
+import HearthRegistry
+
+/// An instance ready to serve: its record, its Spacefile, and what each micro is.
+public struct LoadedInstance: Sendable {
+    public let info: InstanceInfo
+    public let layout: InstanceLayout
+    public let spacefile: Spacefile
+    /// Longest path first, so routing can take the first match.
+    public let micros: [LoadedMicro]
+
+    public init(info: InstanceInfo, layout: InstanceLayout, spacefile: Spacefile, micros: [LoadedMicro]) {
+        self.info = info
+        self.layout = layout
+        self.spacefile = spacefile
+        self.micros = micros.sorted { $0.micro.path.count > $1.micro.path.count }
+    }
+
+    /// The micro a request path belongs to and the path it sees, with the micro's prefix
+    /// stripped (spec §5.3): `/api/x` → `/x` for a micro at `/api`; anything unclaimed goes
+    /// to the primary micro unchanged.
+    public func route(_ path: String) -> (micro: LoadedMicro, path: String) {
+        for candidate in micros where candidate.micro.path != "/" {
+            let prefix = candidate.micro.path
+            if path == prefix { return (candidate, "/") }
+            if path.hasPrefix(prefix), path.utf8.dropFirst(prefix.utf8.count).first == UInt8(ascii: "/") {
+                return (candidate, String(path.dropFirst(prefix.count)))
+            }
+        }
+        return (micros.first { $0.micro.primary } ?? micros[micros.count - 1], path)
+    }
+
+    /// The micro with this name.
+    public func micro(named name: String) -> LoadedMicro? {
+        micros.first { $0.micro.name == name }
+    }
+}
+
+/// One micro of a loaded instance: a process the supervisor runs, or files the node serves.
+public struct LoadedMicro: Sendable {
+    public enum Target: Sendable {
+        case process(MicroSpec)
+        case staticSite(StaticSite)
+    }
+
+    public let micro: Micro
+    public let target: Target
+
+    public init(micro: Micro, target: Target) {
+        self.micro = micro
+        self.target = target
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import HearthCore
+import HearthRegistry
+
+/// Where the node answers, as micros need to know it.
+public struct NodeAddress: Sendable, Equatable {
+    /// Instances answer at `<slug>.<domain>`.
+    public var domain: String
+    /// The public port of instance hosts (omitted from host names when 80).
+    public var port: Int
+    /// The URL micros use for the Base and Drive APIs (the instance's own connection).
+    public var apiURL: String
+
+    public init(domain: String = "localhost", port: Int = 4200, apiURL: String? = nil) {
+        self.domain = domain
+        self.port = port
+        self.apiURL = apiURL ?? "http://127.0.0.1:\(port)"
+    }
+
+    /// The host (with port) of an instance: what `DETA_SPACE_APP_HOSTNAME` holds.
+    public func host(slug: String) -> String {
+        port == 80 ? "\(slug).\(domain)" : "\(slug).\(domain):\(port)"
+    }
+}
+
+/// The environment of a micro process (spec §5.2): a clean base, what its build needs, the
+/// Deta runtime variables and the owner's preset values, never the node's own environment.
+enum MicroEnvironment {
+    struct Keys {
+        var dataKey: String
+        var apiKey: String
+    }
+
+    static func make(
+        micro: Micro, instance: InstanceInfo, layout: InstanceLayout, build: [String: String], presets overrides: [String: String],
+        keys: Keys, address: NodeAddress
+    ) -> [String: String] {
+        var environment: [String: String] = [
+            "PATH": "/usr/local/bin:/usr/bin:/bin",
+            "HOME": layout.tmp.path,
+            "TMPDIR": layout.tmp.path,
+            "LANG": "C.UTF-8",
+        ]
+        for preset in micro.presets.env {
+            if let value = overrides[preset.name] ?? preset.defaultValue { environment[preset.name] = value }
+        }
+        for (name, value) in build {
+            environment[name] = name == "PATH" ? "\(value):\(environment["PATH"]!)" : value
+        }
+        let apiHost = address.apiURL.replacingOccurrences(of: "http://", with: "")
+        environment.merge(
+            [
+                "DETA_PROJECT_KEY": keys.dataKey,
+                "DETA_API_KEY": keys.apiKey,
+                "DETA_SPACE_APP": "true",
+                "DETA_SPACE_APP_VERSION": instance.version,
+                "DETA_SPACE_APP_HOSTNAME": address.host(slug: instance.slug),
+                "DETA_SPACE_APP_MICRO_NAME": micro.name,
+                "DETA_SPACE_APP_MICRO_TYPE": micro.primary ? "primary" : "normal",
+                "DETA_SPACE_APP_INSTANCE_ID": instance.id,
+                "DETA_BASE_HOST": apiHost,
+                "DETA_DRIVE_HOST": apiHost,
+                "DETA_BASE_ROOT_ENDPOINT": address.apiURL + "/v1",
+                "DETA_DRIVE_ROOT_ENDPOINT": address.apiURL + "/v1",
+                "HEARTH_API_URL": address.apiURL,
+            ],
+            uniquingKeysWith: { $1 })
+        if micro.engine.family == .python { environment["UVICORN_PORT"] = "" }
+        return environment
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Runs a micro as a plain child process in its own process group (no isolation), with
+/// stdin from `/dev/null`, stdout and stderr to the request's descriptor and default signal
+/// handling restored (the node ignores `SIGPIPE`; its children must not).
+public struct ProcessLauncher: Launcher {
+    public init() {}
+
+    public var isolates: Bool { false }
+
+    public func launch(_ request: LaunchRequest) throws(RuntimeError) -> Int32 {
+        guard let executable = request.arguments.first else {
+            throw RuntimeError(RuntimeError.launchFailed, "No command to run")
+        }
+        var actions = posix_spawn_file_actions_t()
+        var attributes = posix_spawnattr_t()
+        posix_spawn_file_actions_init(&actions)
+        posix_spawnattr_init(&attributes)
+        defer {
+            posix_spawn_file_actions_destroy(&actions)
+            posix_spawnattr_destroy(&attributes)
+        }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, request.output, 1)
+        posix_spawn_file_actions_adddup2(&actions, request.output, 2)
+        glibcAddChdir(&actions, request.workingDirectory.path)
+
+        var defaults = sigset_t()
+        sigfillset(&defaults)
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setsigmask(&attributes, &empty)
+        posix_spawnattr_setpgroup(&attributes, 0)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+
+        let path = executable.contains("/") ? executable : Self.resolve(executable, in: request.environment["PATH"])
+        guard let path else {
+            throw RuntimeError(RuntimeError.launchFailed, "'\(executable)' was not found in PATH")
+        }
+        let argv = request.arguments.map { strdup($0) } + [nil]
+        let envp = request.environment.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
+        }
+        var pid: pid_t = 0
+        let status = posix_spawn(&pid, path, &actions, &attributes, argv, envp)
+        guard status == 0 else {
+            throw RuntimeError(
+                RuntimeError.launchFailed, "Cannot start '\(executable)': \(String(cString: strerror(status)))")
+        }
+        return pid
+    }
+
+    /// The first executable named `name` in a `PATH` value.
+    static func resolve(_ name: String, in path: String?) -> String? {
+        for directory in (path ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":") {
+            let candidate = "\(directory)/\(name)"
+            if access(candidate, X_OK) == 0 { return candidate }
+        }
+        return nil
+    }
+}
+
+// glibc functions that Swift's Glibc module hides behind _GNU_SOURCE.
+@_silgen_name("posix_spawn_file_actions_addchdir_np")
+private func glibcAddChdir(_ actions: UnsafeMutablePointer<posix_spawn_file_actions_t>, _ path: UnsafePointer<CChar>) -> Int32
+
+@_silgen_name("pipe2")
+func glibcPipe2(_ descriptors: UnsafeMutablePointer<Int32>, _ flags: Int32) -> Int32

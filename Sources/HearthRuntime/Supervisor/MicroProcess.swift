@@ -1,0 +1,85 @@
+import Foundation
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// One started micro process: its output pumped into the micro's log by a reader thread,
+/// its exit collected by a waiter thread and reported once.
+final class MicroProcess: Sendable {
+    let pid: Int32
+    let port: Int
+    private let exitStatus = Mutex<Int32?>(nil)
+
+    /// Starts `request` (its `output` is replaced by a pipe into `log`) and calls `onExit`
+    /// with the wait status when the process ends.
+    init(
+        launcher: any Launcher, request: LaunchRequest, port: Int, log: MicroLog,
+        onExit: @escaping @Sendable (Int32) -> Void
+    ) throws(RuntimeError) {
+        var fds: [Int32] = [-1, -1]
+        guard glibcPipe2(&fds, O_CLOEXEC) == 0 else {
+            throw RuntimeError(RuntimeError.launchFailed, "Cannot create an output pipe: \(String(cString: strerror(errno)))")
+        }
+        var request = request
+        request.output = fds[1]
+        let pid: Int32
+        do {
+            pid = try launcher.launch(request)
+        } catch {
+            close(fds[0])
+            close(fds[1])
+            throw error
+        }
+        close(fds[1])
+        self.pid = pid
+        self.port = port
+        let reader = fds[0]
+        Thread.detachNewThread {
+            var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+            while true {
+                let count = buffer.withUnsafeMutableBytes { read(reader, $0.baseAddress, $0.count) }
+                if count > 0 {
+                    log.append(output: buffer[..<count])
+                } else if count < 0, errno == EINTR {
+                    continue
+                } else {
+                    break
+                }
+            }
+            close(reader)
+        }
+        Thread.detachNewThread { [self] in
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) < 0, errno == EINTR {}
+            exitStatus.withLock { $0 = status }
+            onExit(status)
+        }
+    }
+
+    var hasExited: Bool { exitStatus.withLock { $0 != nil } }
+
+    /// Signals the whole process group, so a shell's children stop too.
+    func signal(_ signal: Int32) {
+        if !hasExited { kill(-pid, signal) }
+    }
+
+    /// Asks the group to stop, and kills it if it is still there after `grace`.
+    func stop(grace: Duration) async {
+        signal(SIGTERM)
+        let deadline = ContinuousClock.now + grace
+        while !hasExited, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        if !hasExited { signal(SIGKILL) }
+        // The group may outlive its leader (a shell's children); make sure none is left.
+        kill(-pid, SIGKILL)
+    }
+
+    /// A wait status as words: "exited with status 1", "was killed by signal 9".
+    static func describe(_ status: Int32) -> String {
+        let signal = status & 0x7F
+        return signal == 0 ? "exited with status \((status >> 8) & 0xFF)" : "was killed by signal \(signal)"
+    }
+}

@@ -1,0 +1,192 @@
+import Foundation
+
+/// The life of one micro: started by its first request, stopped when idle, restarted with
+/// growing delays after crashes. Requests that arrive while it starts wait for it.
+actor MicroRunner {
+    enum Phase {
+        case stopped
+        /// A start (after an optional backoff delay) in progress; `generation` tells stale results apart.
+        case starting(Task<MicroProcess, any Error>, generation: Int)
+        case running(MicroProcess)
+        /// The last start failed; requests before `retryAt` get the same failure at once.
+        case failed(RuntimeError, retryAt: ContinuousClock.Instant)
+    }
+
+    let spec: MicroSpec
+    let launcher: any Launcher
+    let settings: SupervisorSettings
+    let log: MicroLog
+    private(set) var phase = Phase.stopped
+    private var generation = 0
+    private var inFlight = 0
+    private var lastActive = ContinuousClock.now
+    private var startedAt = ContinuousClock.now
+    /// Crashes and failed starts since the micro last ran for a while.
+    private var failures = 0
+
+    init(spec: MicroSpec, launcher: any Launcher, settings: SupervisorSettings) {
+        self.spec = spec
+        self.launcher = launcher
+        self.settings = settings
+        log = MicroLog(file: spec.log)
+    }
+
+    /// The port of the running micro, starting it if needed. Pair every success with `release()`.
+    func acquire() async throws(RuntimeError) -> Int {
+        inFlight += 1
+        lastActive = .now
+        do {
+            return try await port()
+        } catch {
+            inFlight -= 1
+            throw error
+        }
+    }
+
+    func release() {
+        inFlight -= 1
+        lastActive = .now
+    }
+
+    private func port() async throws(RuntimeError) -> Int {
+        switch phase {
+        case .running(let process):
+            return process.port
+        case .starting(let task, _):
+            return try await Self.outcome(of: task).port
+        case .failed(let error, let retryAt) where ContinuousClock.now < retryAt:
+            throw error
+        case .failed, .stopped:
+            return try await Self.outcome(of: start(after: .zero)).port
+        }
+    }
+
+    private static func outcome(of task: Task<MicroProcess, any Error>) async throws(RuntimeError) -> MicroProcess {
+        do {
+            return try await task.value
+        } catch let error as RuntimeError {
+            throw error
+        } catch {
+            throw RuntimeError(RuntimeError.stopped, "The micro was stopped", cause: error)
+        }
+    }
+
+    @discardableResult
+    private func start(after delay: Duration) -> Task<MicroProcess, any Error> {
+        generation += 1
+        let generation = generation
+        let task = Task { () async throws -> MicroProcess in
+            if delay > .zero { try await Task.sleep(for: delay) }
+            return try await self.launch(generation: generation)
+        }
+        phase = .starting(task, generation: generation)
+        return task
+    }
+
+    private func launch(generation: Int) async throws -> MicroProcess {
+        let port = try PortProbe.freePort()
+        var environment = spec.environment
+        environment["PORT"] = String(port)
+        if environment["UVICORN_PORT"] != nil { environment["UVICORN_PORT"] = String(port) }
+        let request = LaunchRequest(
+            arguments: spec.arguments, environment: environment, workingDirectory: spec.workingDirectory,
+            instanceDirectory: spec.instanceDirectory, output: -1)
+        let clock = ContinuousClock()
+        let began = clock.now
+        let process: MicroProcess
+        do {
+            process = try MicroProcess(launcher: launcher, request: request, port: port, log: log) { status in
+                Task { await self.exited(generation: generation, status: status) }
+            }
+        } catch {
+            log.note("cannot start: \(error.message)")
+            throw settle(generation: generation, failure: error)
+        }
+        log.note("starting pid \(process.pid) on port \(port): \(spec.arguments.joined(separator: " "))")
+        var pause = Duration.milliseconds(1)
+        while !PortProbe.isListening(port) {
+            if process.hasExited {
+                throw settle(generation: generation, failure: startFailure("exited before listening on $PORT (\(port))"))
+            }
+            if clock.now - began > settings.startTimeout {
+                await process.stop(grace: settings.stopGrace)
+                throw settle(
+                    generation: generation,
+                    failure: startFailure(
+                        "did not listen on $PORT (\(port)) within \(settings.startTimeout); a micro must serve HTTP on 0.0.0.0:$PORT"
+                    ))
+            }
+            try? await Task.sleep(for: pause)
+            pause = min(pause * 2, .milliseconds(20))
+        }
+        guard case .starting(_, generation) = phase else {
+            await process.stop(grace: settings.stopGrace)
+            throw RuntimeError(RuntimeError.stopped, "The micro was stopped while starting")
+        }
+        log.note("ready in \(Self.milliseconds(clock.now - began)) ms")
+        startedAt = .now
+        phase = .running(process)
+        return process
+    }
+
+    private func startFailure(_ reason: String) -> RuntimeError {
+        RuntimeError(RuntimeError.startFailed, "The micro '\(spec.micro)' \(reason)")
+    }
+
+    /// Records a failed start: later requests get it at once until the backoff has passed.
+    private func settle(generation: Int, failure: RuntimeError) -> RuntimeError {
+        guard case .starting(_, generation) = phase else { return failure }
+        failures += 1
+        let delay = backoff()
+        log.note("\(failure.message); next try in \(delay) at the earliest")
+        phase = .failed(failure, retryAt: .now + delay)
+        return failure
+    }
+
+    private func exited(generation: Int, status: Int32) {
+        guard case .running(let process) = phase, self.generation == generation else { return }
+        if ContinuousClock.now - startedAt > .seconds(60) { failures = 0 }
+        failures += 1
+        let delay = backoff()
+        log.note("pid \(process.pid) \(MicroProcess.describe(status)); restarting in \(delay)")
+        start(after: delay)
+    }
+
+    private func backoff() -> Duration {
+        min(.seconds(1 << min(failures - 1, 10)), settings.maxBackoff)
+    }
+
+    /// Stops the micro if nothing used it for the idle timeout; `true` if it stopped.
+    func stopIfIdle() async -> Bool {
+        guard case .running = phase, inFlight == 0, ContinuousClock.now - lastActive >= settings.idleTimeout else { return false }
+        log.note("stopping after \(settings.idleTimeout) without requests")
+        await stop()
+        return true
+    }
+
+    /// Stops the micro now (restart, removal, shutdown); a start in progress is abandoned.
+    func stop() async {
+        let current = phase
+        generation += 1
+        phase = .stopped
+        failures = 0
+        switch current {
+        case .running(let process):
+            await process.stop(grace: settings.stopGrace)
+            log.note("stopped pid \(process.pid)")
+        case .starting(let task, _):
+            task.cancel()
+        case .stopped, .failed:
+            break
+        }
+    }
+
+    var isRunning: Bool {
+        if case .running = phase { return true }
+        return false
+    }
+
+    private static func milliseconds(_ duration: Duration) -> Int {
+        Int(duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000)
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+
+/// Everything needed to start one micro process, derived from its instance and Spacefile.
+public struct MicroSpec: Sendable, Equatable {
+    public var instanceID: String
+    public var micro: String
+    public var arguments: [String]
+    /// The environment without `PORT`, which each start chooses.
+    public var environment: [String: String]
+    public var workingDirectory: URL
+    public var instanceDirectory: URL
+    public var log: URL
+
+    public init(
+        instanceID: String, micro: String, arguments: [String], environment: [String: String], workingDirectory: URL,
+        instanceDirectory: URL, log: URL
+    ) {
+        self.instanceID = instanceID
+        self.micro = micro
+        self.arguments = arguments
+        self.environment = environment
+        self.workingDirectory = workingDirectory
+        self.instanceDirectory = instanceDirectory
+        self.log = log
+    }
+
+    /// `<instance>/<micro>`, unique on the node.
+    public var key: String { "\(instanceID)/\(micro)" }
+}
+
+/// How the supervisor treats micros.
+public struct SupervisorSettings: Sendable {
+    /// A micro with no request for this long is stopped (scale to zero).
+    public var idleTimeout: Duration = .seconds(300)
+    /// How long a starting micro may take to listen on `$PORT`.
+    public var startTimeout: Duration = .seconds(30)
+    /// How long a stopping micro gets between SIGTERM and SIGKILL.
+    public var stopGrace: Duration = .seconds(5)
+    /// The longest wait between restarts after repeated crashes.
+    public var maxBackoff: Duration = .seconds(30)
+
+    public init() {}
+}

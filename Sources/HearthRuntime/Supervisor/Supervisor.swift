@@ -1,0 +1,96 @@
+import Foundation
+import Logging
+import Synchronization
+
+/// Runs the micros of every instance on the node: one `MicroRunner` per micro, created on
+/// first use, and an idle sweep that stops micros nobody uses (scale to zero).
+public final class Supervisor: Sendable {
+    public let launcher: any Launcher
+    public let settings: SupervisorSettings
+    private let runners = Mutex<[String: MicroRunner]>([:])
+
+    public init(launcher: any Launcher = ProcessLauncher(), settings: SupervisorSettings = SupervisorSettings()) {
+        self.launcher = launcher
+        self.settings = settings
+    }
+
+    /// A running micro's port, for one request; call `release` on the lease when done.
+    public func acquire(_ spec: MicroSpec) async throws(RuntimeError) -> MicroLease {
+        let runner = runner(for: spec)
+        let port = try await runner.acquire()
+        return MicroLease(port: port, runner: runner)
+    }
+
+    /// The newest lines of a micro's log, for error pages.
+    public func recentLog(_ spec: MicroSpec, lines: Int = 20) -> [String] {
+        runner(for: spec).log.recentLines(lines)
+    }
+
+    /// Writes a line of the node's own into a micro's log (scheduled action results).
+    public func note(_ spec: MicroSpec, _ message: String) {
+        runner(for: spec).log.note(message)
+    }
+
+    /// Stops every micro of an instance; the next request starts them with fresh settings.
+    public func stop(instance: String) async {
+        let stopping = runners.withLock { runners in
+            let matching = runners.filter { $0.key.hasPrefix(instance + "/") }
+            for key in matching.keys { runners[key] = nil }
+            return Array(matching.values)
+        }
+        for runner in stopping {
+            await runner.stop()
+            runner.log.close()
+        }
+    }
+
+    /// Stops everything (node shutdown).
+    public func stopAll() async {
+        let all = runners.withLock { runners in
+            defer { runners.removeAll() }
+            return Array(runners.values)
+        }
+        await withTaskGroup(of: Void.self) { group in
+            for runner in all { group.addTask { await runner.stop() } }
+        }
+    }
+
+    /// The micros of an instance that are running now.
+    public func runningMicros(instance: String) async -> [String] {
+        let candidates = runners.withLock { $0.filter { $0.key.hasPrefix(instance + "/") } }
+        var running: [String] = []
+        for (_, runner) in candidates where await runner.isRunning { running.append(runner.spec.micro) }
+        return running.sorted()
+    }
+
+    /// Stops idle micros every `interval` until cancelled; stops all micros on the way out.
+    public func sweepIdle(every interval: Duration, logger: Logger) async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: interval)
+            for runner in runners.withLock({ Array($0.values) }) where await runner.stopIfIdle() {
+                logger.info("Stopped idle micro", metadata: ["micro": "\(runner.spec.key)"])
+            }
+        }
+        await stopAll()
+    }
+
+    private func runner(for spec: MicroSpec) -> MicroRunner {
+        runners.withLock { runners in
+            if let existing = runners[spec.key], existing.spec == spec { return existing }
+            let runner = MicroRunner(spec: spec, launcher: launcher, settings: settings)
+            if let replaced = runners[spec.key] { Task { await replaced.stop() } }
+            runners[spec.key] = runner
+            return runner
+        }
+    }
+}
+
+/// One request's hold on a running micro: it is not stopped as idle while leased.
+public struct MicroLease: Sendable {
+    public let port: Int
+    let runner: MicroRunner
+
+    public func release() async {
+        await runner.release()
+    }
+}

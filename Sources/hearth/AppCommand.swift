@@ -1,0 +1,74 @@
+import ArgumentParser
+import Foundation
+import HearthCore
+import HearthRegistry
+import HearthRuntime
+
+struct AppCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "app",
+        abstract: "Install and run apps: each instance gets its own host, Base and Drive.",
+        discussion: """
+            An app is a directory with a Spacefile (Deta Space's format). Installing it builds
+            it and gives the new instance its own host, http://<name>.localhost:4200 on a node
+            with default settings. Micros start on the first request and sleep when idle.
+            """,
+        subcommands: [
+            AppInstall.self, AppList.self, AppRemove.self, AppLogs.self, AppRestart.self, AppEnv.self, AppTrigger.self,
+        ])
+}
+
+struct AppList: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "ls", abstract: "List installed instances.")
+
+    @OptionGroup var options: DataOptions
+    @Flag(help: "Print JSON instead of text.")
+    var json = false
+
+    func run() async throws {
+        let instances = try await failing { try await options.openRegistry().instances() }
+        let node = NodeControl(layout: options.layout)
+        var running: [String: [String]] = [:]
+        for instance in instances { running[instance.id] = try? await node?.running(instance.id) }
+        if json {
+            return try printJSON(
+                instances.map { AppListing(instance: $0, url: url(of: $0, node), running: running[$0.id] ?? []) })
+        }
+        guard !instances.isEmpty else { return print("No apps installed yet. Install one with `hearth app install DIR`.") }
+        print(
+            Table(
+                ["NAME", "URL", "ID", "STATE", "RUNNING", "INSTALLED FROM"],
+                instances.map { instance in
+                    let micros = running[instance.id].map { $0.isEmpty ? "asleep" : $0.joined(separator: ",") } ?? "-"
+                    return [instance.appName, url(of: instance, node), instance.id, instance.state.rawValue, micros, instance.source]
+                }))
+        if node == nil { print("\nThe node is not running; start it with `hearth serve`.") }
+    }
+
+    private func url(of instance: InstanceInfo, _ node: NodeControl?) -> String {
+        NodeControl.instanceURL(slug: instance.slug, node: node?.info)
+    }
+
+    struct AppListing: Encodable {
+        let instance: InstanceInfo
+        let url: String
+        let running: [String]
+
+        func encode(to encoder: any Encoder) throws {
+            try instance.encode(to: encoder)
+            var container = encoder.container(keyedBy: Keys.self)
+            try container.encode(url, forKey: .url)
+            try container.encode(running, forKey: .running)
+        }
+
+        enum Keys: String, CodingKey { case url, running }
+    }
+}
+
+/// Finds an instance by id or name for the commands that take one.
+func findInstance(_ idOrName: String, _ options: DataOptions) async throws -> (Registry, InstanceInfo) {
+    try await failing {
+        let registry = try options.openRegistry()
+        return (registry, try await registry.instance(idOrName))
+    }
+}

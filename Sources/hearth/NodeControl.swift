@@ -1,0 +1,63 @@
+import AsyncHTTPClient
+import Foundation
+import HearthCore
+import NIOCore
+import NIOHTTP1
+
+/// The local CLI's line to a running node (its control API, found through `run/node.json`).
+struct NodeControl {
+    let info: NodeRunInfo
+
+    /// `nil` when no node is running on the data directory.
+    init?(layout: DataLayout) {
+        guard let info = NodeRunInfo.read(in: layout) else { return nil }
+        self.info = info
+    }
+
+    /// Stops an instance's micros; the next request starts them again with fresh settings.
+    func restart(_ instance: String) async throws {
+        _ = try await call(.POST, "instances/\(instance)/restart")
+    }
+
+    /// Stops an instance's micros and closes its data, before it is removed.
+    func stop(_ instance: String) async throws {
+        _ = try await call(.POST, "instances/\(instance)/stop")
+    }
+
+    /// The micros of an instance that are running.
+    func running(_ instance: String) async throws -> [String] {
+        let body = try await call(.GET, "instances/\(instance)/status")
+        let status = try JSONDecoder().decode([String: [String]].self, from: Data(body.utf8))
+        return status["running"] ?? []
+    }
+
+    /// Runs a scheduled action now; returns the node's one-line account of the result.
+    func trigger(_ instance: String, action: String) async throws -> String {
+        let body = try await call(.POST, "instances/\(instance)/actions/\(action)")
+        let result = try JSONDecoder().decode([String: String].self, from: Data(body.utf8))
+        return result["result"] ?? body
+    }
+
+    private func call(_ method: HTTPMethod, _ path: String) async throws -> String {
+        var request = HTTPClientRequest(url: "\(info.url)/__hearth/control/\(path)")
+        request.method = method
+        request.headers.add(name: "Authorization", value: "Bearer \(info.token)")
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        let body = String(buffer: try await response.body.collect(upTo: 1 << 20))
+        guard response.status == .ok else { throw ControlError(status: Int(response.status.code), body: body) }
+        return body
+    }
+
+    struct ControlError: Error, CustomStringConvertible {
+        let status: Int
+        let body: String
+        var description: String { "the node answered \(status): \(body.prefix(300))" }
+    }
+
+    /// Where an instance answers: on the running node's port, else the default one.
+    static func instanceURL(slug: String, node: NodeRunInfo?) -> String {
+        let port = node?.port ?? 4200
+        let domain = node?.domain ?? "localhost"
+        return port == 80 ? "http://\(slug).\(domain)" : "http://\(slug).\(domain):\(port)"
+    }
+}
