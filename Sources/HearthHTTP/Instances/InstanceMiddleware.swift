@@ -3,6 +3,7 @@ import HearthRegistry
 import HearthRuntime
 import Hummingbird
 import Logging
+import NIOCore
 
 /// Serves instance hosts (`<slug>.<domain>`): the platform's reserved `/__space/*` paths,
 /// then each request routed by path to its micro — files served by the node for static
@@ -32,6 +33,7 @@ struct InstanceMiddleware<Context: RequestContext>: RouterMiddleware {
         guard let instance else { return InstancePages.noInstance(host: host) }
         guard instance.info.state == .ready else { return InstancePages.installing(instance.info.appName) }
         let path = request.uri.path
+        if path == "/__space/v0/actions" { return await action(request, instance: instance, host: host, context: context) }
         if path.hasPrefix("/__space/") { return await reserved(request, path: path, instance: instance, context: context) }
         return await serve(request, path: path, instance: instance, host: host, context: context)
     }
@@ -47,6 +49,22 @@ struct InstanceMiddleware<Context: RequestContext>: RouterMiddleware {
             return await proxy.forward(
                 request, to: spec, path: target, host: host, instanceName: instance.info.appName, context: context)
         }
+    }
+
+    /// `POST /__space/v0/actions` from the owner (the scheduler delivers its own directly): goes,
+    /// unstripped, to the micro declaring the event's action (else the primary micro).
+    private func action(_ request: Request, instance: LoadedInstance, host: String, context: Context) async -> Response {
+        guard request.method == .post else { return Response(status: .methodNotAllowed, headers: [.allow: "POST"]) }
+        var request = request
+        let body = (try? await request.collectBody(upTo: 64 * 1024)) ?? ByteBuffer()
+        let event = (try? JSONParser.parse(Array(body.readableBytesView)))?.objectValue?["event"]?.objectValue
+        let id = event?["id"]?.stringValue
+        let micro = instance.micros.first { $0.micro.actions.contains { $0.id == id } } ?? instance.route("/").micro
+        guard case .process(let spec) = micro.target else {
+            return InstancePages.page(.notFound, title: "No actions here", message: "\(micro.micro.name) serves static files only.")
+        }
+        return await proxy.forward(
+            request, to: spec, path: "/__space/v0/actions", host: host, instanceName: instance.info.appName, context: context)
     }
 
     /// `/__space/v0/base|drive/v1/<ignored>/…` is the browser SDK's way to the instance's own
