@@ -434,13 +434,43 @@ def test_expect_100_continue(serve):
     assert [r[2] for r in responses] == [b"POST /e 1 data", b"GET /next 1 "]
 
 
-def test_unread_body_without_continue_closes_or_is_skipped(serve):
-    server = serve(ECHO_ASGI.replace('raise ValueError("kaboom-asgi")', 'pass'))
-    # the app answers /silent without reading: the server drains a small body and goes on
-    data = server.raw(b"POST /status?200 HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello"
+NO_READ_ASGI = '''
+async def app(scope, receive, send):
+    if scope["type"] != "http":
+        return
+    await send({"type": "http.response.start", "status": 200, "headers": []})
+    await send({"type": "http.response.body", "body": scope["path"].encode()})
+'''
+
+
+def test_request_bodies_the_app_does_not_read(serve):
+    server = serve(NO_READ_ASGI)
+    # a small unread body is skipped and the next request on the connection is served
+    data = server.raw(b"POST /small HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello"
                       b"GET /after HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-    responses = parse_responses(data)
-    assert [r[0] for r in responses] == [200, 200] and responses[1][2] == b"GET /after 1 "
+    assert [r[2] for r in parse_responses(data)] == [b"/small", b"/after"]
+    # a large unread body ends the connection after the response
+    with socket.create_connection(("127.0.0.1", server.port), timeout=5) as sock:
+        sock.sendall(b"POST /large HTTP/1.1\r\nHost: x\r\nContent-Length: 2000000\r\n\r\n" + b"x" * 100_000)
+        responses = parse_responses(read_until_close(sock))
+    assert [r[2] for r in responses] == [b"/large"]
+    # the client keeps sending a body nobody reads: it still gets the response, not a reset
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+        sent = []
+        head = b"PUT /huge HTTP/1.1\r\nHost: x\r\nContent-Length: 8000000\r\n\r\n"
+        sender = threading.Thread(target=lambda: sent.append(sock.sendall(head + b"y" * 8_000_000) or True))
+        sender.start()
+        data = read_until_close(sock)
+        sender.join(10)
+    assert sent == [True]
+    assert [r[2] for r in parse_responses(data)] == [b"/huge"]
+    # with Expect: 100-continue and the body never asked for, no 100 is sent and the connection ends
+    with socket.create_connection(("127.0.0.1", server.port), timeout=5) as sock:
+        sock.sendall(b"POST /expect HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nExpect: 100-continue\r\n\r\n")
+        data = read_until_close(sock)
+    assert b"100 Continue" not in data
+    [(status, headers, body)] = parse_responses(data)
+    assert (status, body, headers.get("connection")) == (200, b"/expect", "close")
 
 
 def test_cancelled_receive_loses_no_body_bytes(serve):

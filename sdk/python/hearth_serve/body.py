@@ -72,7 +72,10 @@ class RequestBody:
         return b"".join(parts)
 
     async def discard(self, limit: int) -> bool:
-        """Reads and drops the rest of the body; False if more than ``limit`` bytes were left."""
+        """Reads and drops the rest of the body; False (reading nothing more) if more than
+        ``limit`` bytes are left."""
+        if not self._chunked and self._remaining > limit:
+            return False
         dropped = 0
         while not self.done:
             dropped += len(await self.read(65536))

@@ -11,6 +11,8 @@ from .request import MAX_HEAD_BYTES, ProtocolError, RequestHead, parse_head
 from .response import simple_response
 
 DISCARD_LIMIT = 256 * 1024  # unread request body the server drops to keep the connection
+LINGER_SECONDS = 2.0  # how long a connection closed with unread request data drains it, at most
+LINGER_QUIET_SECONDS = 0.25  # ... and stops once the client sent nothing for this long
 
 
 class Protocol(asyncio.StreamReaderProtocol):
@@ -47,6 +49,7 @@ class Connection:
         self.idle = True
         self.idle_since = time.monotonic()
         self.closing = False
+        self.linger = False  # closing with request data unread
         self.task: Optional[asyncio.Task] = None
 
     def close_when_idle(self) -> None:
@@ -62,6 +65,8 @@ class Connection:
                 head = await self._next_head()
                 if head is None or not await self._serve(head):
                     break
+            if self.linger:
+                await self._lingering_close()
         except asyncio.CancelledError:
             pass
         except Exception as error:  # a server bug: log it, drop the connection, keep serving others
@@ -70,6 +75,21 @@ class Connection:
             sys.stderr.flush()
         finally:
             self.transport.close()
+
+    async def _lingering_close(self) -> None:
+        """Half-closes, then drops what the client still sends (briefly), so that closing with
+        unread request data does not reset the connection before the client read the response."""
+        if self.lost.done():
+            return
+        if self.transport.can_write_eof():
+            self.transport.write_eof()
+        deadline = time.monotonic() + LINGER_SECONDS
+        try:
+            while time.monotonic() < deadline:
+                if not await asyncio.wait_for(self.reader.read(65536), LINGER_QUIET_SECONDS):
+                    return
+        except (asyncio.TimeoutError, ConnectionError, OSError):
+            return
 
     async def _next_head(self) -> Optional[RequestHead]:
         self.idle = True
@@ -80,6 +100,7 @@ class Connection:
                 data = (await self.reader.readuntil(b"\r\n\r\n")).lstrip(b"\r\n")
         except asyncio.LimitOverrunError:
             simple_response(self.writer, 431, "request header fields too large")
+            self.linger = True
             return None
         except (asyncio.IncompleteReadError, ConnectionError):
             return None
@@ -89,6 +110,7 @@ class Connection:
             return parse_head(data)
         except ProtocolError as error:
             simple_response(self.writer, error.status, error.message)
+            self.linger = True
             self.server.log_access(None, error.status, 0.0, data.split(b"\r\n", 1)[0])
             return None
 
@@ -107,8 +129,10 @@ class Connection:
             exchange.app_failed(None)  # adapters normally do this; never leave a request unanswered
         self.server.log_access(exchange, response.status, time.perf_counter() - started)
         if not (response.keep_alive and response.complete) or exchange.gone or self.closing:
+            self.linger = not exchange.body.done and not exchange.gone
             return False
         if not exchange.body.done:
+            self.linger = True
             if head.expect_continue and not exchange.body.started:
                 return False  # the client may still be waiting to send it
             try:
@@ -116,6 +140,7 @@ class Connection:
                     return False
             except (BadRequestBody, ClientDisconnected):
                 return False
+            self.linger = False
         if response.needs_drain():
             try:
                 await response.drain()

@@ -53,8 +53,9 @@ class Exchange:
                 self.client = (host, 0)
 
     def _send_continue(self) -> None:
-        if not self.response.started and not self.connection.transport.is_closing():
+        if not self.response.head_sent and not self.connection.transport.is_closing():
             self.connection.transport.write(CONTINUE)
+            self.response.awaiting_continue = False
 
     def app_failed(self, error: Optional[BaseException]) -> None:
         """Reports an app that raised (or returned without completing its response): a 500 (400

@@ -38,7 +38,7 @@ class Response:
     """
 
     __slots__ = ("writer", "transport", "version", "head_only", "keep_alive", "status", "started",
-                 "complete", "_lines", "_head_sent", "_chunked", "_length", "_sent", "_no_body")
+                 "complete", "awaiting_continue", "_lines", "_head_sent", "_chunked", "_length", "_sent", "_no_body")
 
     def __init__(self, writer: asyncio.StreamWriter, head: RequestHead):
         self.writer = writer
@@ -49,6 +49,7 @@ class Response:
         self.status = 0
         self.started = False
         self.complete = False
+        self.awaiting_continue = head.expect_continue  # cleared once 100 Continue went out
         self._lines: List[bytes] = []
         self._head_sent = False
         self._chunked = False
@@ -115,6 +116,8 @@ class Response:
                 lines.append(b"transfer-encoding: chunked\r\n")
             else:
                 self.keep_alive = False  # HTTP/1.0 without a length: closing ends the body
+        if self.awaiting_continue:
+            self.keep_alive = False  # the client may still send the body it was not asked for
         if not self.keep_alive:
             lines.append(b"connection: close\r\n")
         elif self.version == "1.0":
