@@ -74,6 +74,11 @@ public final class Supervisor: Sendable {
         await stopAll()
     }
 
+    /// The runner of a micro, if one exists (tests drive its idle check directly).
+    func runnerForTesting(_ spec: MicroSpec) -> MicroRunner? {
+        runners.withLock { $0[spec.key] }
+    }
+
     private func runner(for spec: MicroSpec) -> MicroRunner {
         runners.withLock { runners in
             if let existing = runners[spec.key], existing.spec == spec { return existing }
