@@ -534,7 +534,9 @@ def test_app_exceptions_give_500_and_the_server_goes_on(serve):
     (b"GET / HTTP/2.0\r\n\r\n", 505),
     (b"GET / HTTP/1.1\r\nExpect: teapot\r\n\r\n", 417),
     (b"GET / HTTP/1.1\r\nX-Big: " + b"a" * 70_000 + b"\r\n\r\n", 431),
-])
+], ids=["garbage", "four-part-request-line", "bad-method", "space-in-name", "no-colon", "obs-fold",
+        "bad-length", "two-lengths", "length-and-chunked", "gzip", "gzip-chunked", "bad-chunk-size",
+        "chunk-without-crlf", "http2", "expect-teapot", "huge-header"])
 def test_bad_requests(serve, raw, status):
     server = serve(ECHO_ASGI)
     data = server.raw(raw)
