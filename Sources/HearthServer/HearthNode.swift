@@ -41,6 +41,8 @@ public struct HearthNode: Sendable {
     /// Runs until a termination signal; `onListening` gets the bound port (useful with port 0).
     public func run(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         Self.raiseOpenFileLimit(logger: logger)
+        let orphans = Supervisor.reapOrphans(dataRoot: configuration.dataDirectory)
+        if orphans > 0 { logger.notice("Stopped micros left running by an earlier node", metadata: ["count": "\(orphans)"]) }
         let router = NodeRouter.build(services, context: NodeRequestContext.self)
         let layout = DataLayout(root: configuration.dataDirectory)
         let application = Application(

@@ -87,6 +87,7 @@ actor MicroRunner {
         let port = try PortProbe.freePort()
         var environment = spec.environment
         environment["PORT"] = String(port)
+        environment[OrphanReaper.marker] = spec.key
         if environment["UVICORN_PORT"] != nil { environment["UVICORN_PORT"] = String(port) }
         let request = LaunchRequest(
             arguments: spec.arguments, environment: environment, workingDirectory: spec.workingDirectory,
@@ -102,6 +103,7 @@ actor MicroRunner {
             log.note("cannot start: \(error.message)")
             throw settle(generation: generation, failure: error)
         }
+        OrphanReaper.record(process.pid, for: spec)
         log.note("starting pid \(process.pid) on port \(port): \(spec.arguments.joined(separator: " "))")
         var pause = Duration.milliseconds(1)
         while !PortProbe.isListening(port) {
@@ -173,6 +175,7 @@ actor MicroRunner {
         switch current {
         case .running(let process):
             await process.stop(grace: settings.stopGrace)
+            OrphanReaper.forget(spec)
             log.note("stopped pid \(process.pid)")
         case .starting(let task, _):
             task.cancel()

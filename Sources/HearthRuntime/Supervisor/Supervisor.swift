@@ -21,6 +21,13 @@ public final class Supervisor: Sendable {
         return MicroLease(port: port, runner: runner)
     }
 
+    /// Kills micros left running by a node that was killed without stopping them; call it
+    /// before serving. Returns how many there were.
+    @discardableResult
+    public static func reapOrphans(dataRoot: URL) -> Int {
+        OrphanReaper.reap(dataRoot: dataRoot)
+    }
+
     /// The newest lines of a micro's log, for error pages.
     public func recentLog(_ spec: MicroSpec, lines: Int = 20) -> [String] {
         runner(for: spec).log.recentLines(lines)
