@@ -66,6 +66,10 @@ async def app(scope, receive, send):
             sent += n
     elif path == "/boom":
         raise ValueError("kaboom-asgi")
+    elif path == "/boom-after":  # Starlette's ServerErrorMiddleware: a complete 500, then re-raise
+        await send({"type": "http.response.start", "status": 500, "headers": [(b"content-length", b"5")]})
+        await send({"type": "http.response.body", "body": b"oops!"})
+        raise ValueError("kaboom-after")
     elif path == "/silent":
         return
     elif path == "/status":
@@ -515,6 +519,19 @@ def test_app_exceptions_give_500_and_the_server_goes_on(serve):
     log = server.stderr()
     assert "ValueError: kaboom-asgi" in log and "Traceback" in log
     assert "returned without responding" in log
+
+
+def test_app_exceptions_after_a_complete_response_keep_the_connection(serve):
+    server = serve(ECHO_ASGI)
+    conn = server.conn()
+    conn.request("GET", "/boom-after")
+    resp = conn.getresponse()
+    assert resp.status == 500 and resp.read() == b"oops!" and resp.getheader("connection") is None
+    conn.request("GET", "/fine")  # the same connection: a proxy's pool reuses it
+    assert conn.getresponse().read() == b"GET /fine 1 "
+    conn.close()
+    server.stop()
+    assert "ValueError: kaboom-after" in server.stderr()
 
 
 @pytest.mark.parametrize("raw, status", [

@@ -59,7 +59,10 @@ class Exchange:
 
     def app_failed(self, error: Optional[BaseException]) -> None:
         """Reports an app that raised (or returned without completing its response): a 500 (400
-        if the request body was malformed) when nothing was sent yet, else the connection closes."""
+        if the request body was malformed) when nothing was sent yet, else the connection closes
+        if the response is incomplete. A complete response keeps the connection: Starlette's
+        ServerErrorMiddleware sends its 500 and then re-raises, and closing after a response
+        that did not say ``Connection: close`` makes a pooling proxy reuse a dead connection."""
         response = self.response
         quiet = self.gone or isinstance(error, ClientDisconnected) or self.bad_body is not None
         if not quiet:
@@ -71,7 +74,8 @@ class Exchange:
                 print(f"hearth_serve: exception in the app for {where}", file=sys.stderr)
                 traceback.print_exception(type(error), error, error.__traceback__, file=sys.stderr)
                 sys.stderr.flush()
-        response.keep_alive = False
+        if not response.complete:
+            response.keep_alive = False
         if not response.head_sent and not self.gone:
             status = 400 if self.bad_body is not None else 500
             simple_response(self.connection.writer, status)
