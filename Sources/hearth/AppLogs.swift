@@ -13,7 +13,7 @@ struct AppLogs: AsyncParsableCommand {
     var instance: String
     @Option(help: "Only this micro (default: all), or `build` for the build log.")
     var micro: String?
-    @Option(name: .shortAndLong, help: "How many of the newest lines to show.")
+    @Option(name: [.customShort("n"), .long], help: "How many of the newest lines to show.")
     var lines = 100
     @Flag(name: .shortAndLong, help: "Keep printing new lines as they come (Ctrl-C stops).")
     var follow = false
@@ -32,7 +32,11 @@ struct AppLogs: AsyncParsableCommand {
         var files = names.map { (label: names.count > 1 ? $0 : nil, url: layout.log(micro: $0)) }
         if micro == "build" { files = [(nil, layout.buildLog)] }
         var tails = files.map { LogTail(file: $0.url, label: $0.label) }
-        let merged = tails.indices.flatMap { tails[$0].lastLines(lines) }.sorted { $0.time < $1.time }.suffix(lines)
+        // Micros' lines start with a timestamp and are merged by it; one file (the build log,
+        // whose lines carry none) keeps its own order.
+        var merged = tails.indices.flatMap { tails[$0].lastLines(lines) }
+        if tails.count > 1 { merged.sort { $0.time < $1.time } }
+        merged = Array(merged.suffix(lines))
         emit(merged.map(\.text))
         guard follow else {
             if merged.isEmpty { print("No log lines yet; micros write here once they have run.") }

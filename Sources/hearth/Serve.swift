@@ -33,6 +33,12 @@ struct Serve: AsyncParsableCommand {
             valueName: "file"))
     var masterKey: String?
 
+    @Option(help: ArgumentHelp("Seconds without a request after which a micro is stopped (scale to zero).", valueName: "seconds"))
+    var idleTimeout: Double = 300
+
+    @Option(help: ArgumentHelp("Seconds a starting micro may take to listen on $PORT before its request fails.", valueName: "seconds"))
+    var startTimeout: Double = 30
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error or critical.")
     var logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"] ?? "info"
 
@@ -40,6 +46,8 @@ struct Serve: AsyncParsableCommand {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535.") }
         guard purgeInterval > 0 else { throw ValidationError("--purge-interval must be positive.") }
         guard uploadExpiry > 0 else { throw ValidationError("--upload-expiry must be positive.") }
+        guard idleTimeout > 0, idleTimeout.isFinite else { throw ValidationError("--idle-timeout must be positive.") }
+        guard startTimeout > 0, startTimeout.isFinite else { throw ValidationError("--start-timeout must be positive.") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("Unknown log level '\(logLevel)'.") }
     }
 
@@ -53,9 +61,13 @@ struct Serve: AsyncParsableCommand {
         var driveLimits = DriveLimits()
         driveLimits.quotaBytes = driveQuota?.bytes
         driveLimits.uploadExpiry = Double(uploadExpiry)
+        var apps = AppSettings()
+        apps.idleTimeout = .milliseconds(Int64(idleTimeout * 1000))
+        apps.startTimeout = .milliseconds(Int64(startTimeout * 1000))
         let configuration = NodeConfiguration(
             dataDirectory: options.directory, host: host, port: port,
-            expiryPurgeInterval: .seconds(purgeInterval), driveLimits: driveLimits, masterKeyFile: options.masterKeyFile(masterKey))
+            expiryPurgeInterval: .seconds(purgeInterval), driveLimits: driveLimits, masterKeyFile: options.masterKeyFile(masterKey),
+            apps: apps)
         let node = try await failing { try HearthNode(configuration: configuration, logger: Logger(label: "hearth")) }
         let host = self.host, data = options.directory.standardizedFileURL.path
         try await node.run { port in
