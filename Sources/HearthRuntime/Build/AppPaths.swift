@@ -28,6 +28,6 @@ enum AppPaths {
         if let real = FileTree.realPath(resolved.path), let realApp = FileTree.realPath(appPath) {
             guard FileTree.isWithin(real, root: realApp) else { return nil }
         }
-        return resolved
+        return URL(fileURLWithPath: resolved.path, isDirectory: true)
     }
 }
