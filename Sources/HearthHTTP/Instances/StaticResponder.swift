@@ -43,7 +43,7 @@ struct StaticResponder: Sendable {
             .contentType: contentType, .eTag: tag, .cacheControl: "no-cache", .contentLength: String(size),
             .lastModified: HTTPDate.format(info.st_mtim.tv_sec),
         ]
-        if status == .ok, let match = request.headers[.ifNoneMatch], match == tag || match == "*" {
+        if status == .ok, Self.noneMatch(request.headers[values: .ifNoneMatch], names: tag) {
             headers[.contentLength] = nil
             return Response(status: .notModified, headers: headers)
         }
@@ -59,6 +59,20 @@ struct StaticResponder: Sendable {
         } catch {
             return InstancePages.page(.notFound, title: "Not found", message: "That file is gone.")
         }
+    }
+}
+
+extension StaticResponder {
+    /// Whether `If-None-Match` values name `tag`: `*`, or a comma-separated list compared
+    /// weakly, so `W/"x"` matches `"x"` (RFC 9110 §13.1.2).
+    static func noneMatch(_ values: [String], names tag: String) -> Bool {
+        for candidate in values.flatMap({ $0.split(separator: ",") }) {
+            var value = candidate.trimmingCharacters(in: .whitespaces)[...]
+            if value == "*" { return true }
+            if value.hasPrefix("W/") { value = value.dropFirst(2) }
+            if value == tag { return true }
+        }
+        return false
     }
 }
 
