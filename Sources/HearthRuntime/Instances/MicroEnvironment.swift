@@ -65,6 +65,7 @@ enum MicroEnvironment {
                 "HEARTH_API_URL": address.apiURL,
             ],
             uniquingKeysWith: { $1 })
+        // `uvicorn main:app` without `--port` listens on UVICORN_PORT; each start fills it with $PORT.
         if micro.engine.family == .python { environment["UVICORN_PORT"] = "" }
         return environment
     }
