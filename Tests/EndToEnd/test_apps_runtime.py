@@ -77,6 +77,27 @@ def test_working_directory_and_read_only_app(node, notes):
         assert writable == [], f"writable files in the installed app: {writable}"
 
 
+def test_micros_inherit_no_descriptors_of_the_node(node, notes):
+    """A micro gets stdin, stdout and stderr only: not the node's listening socket (a micro
+    holding it could answer the node's requests, and keeps the port after the node dies), its
+    upstream connections, or other micros' log files."""
+    pid = node.micro_env("notes-asgi")["pid"]
+
+    def links(process: int) -> set[str]:
+        found = set()
+        for fd in os.listdir(f"/proc/{process}/fd"):
+            try:
+                found.add(os.readlink(f"/proc/{process}/fd/{fd}"))
+            except OSError:
+                pass  # closed meanwhile
+        return found
+
+    # Sockets and files by identity (the output pipe is shared by design; epoll links all look alike).
+    shared = {link for link in links(pid) & links(node.proc.pid)
+              if link.startswith("socket:") or (link.startswith("/") and not link.startswith("/dev/"))}
+    assert shared == set(), f"the micro holds the node's descriptors: {shared}"
+
+
 def test_env_set_and_unset(node, notes):
     before = node.micro_env("notes-asgi")
     assert before["GREETING"] == "hello"

@@ -5,8 +5,9 @@ import Foundation
 #endif
 
 /// Runs a micro as a plain child process in its own process group (no isolation), with
-/// stdin from `/dev/null`, stdout and stderr to the request's descriptor and default signal
-/// handling restored (the node ignores `SIGPIPE`; its children must not).
+/// stdin from `/dev/null`, stdout and stderr to the request's descriptor, no other descriptor
+/// of the node's, and default signal handling restored (the node ignores `SIGPIPE`; its
+/// children must not).
 public struct ProcessLauncher: Launcher {
     public init() {}
 
@@ -27,6 +28,8 @@ public struct ProcessLauncher: Launcher {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_adddup2(&actions, request.output, 1)
         posix_spawn_file_actions_adddup2(&actions, request.output, 2)
+        // Nothing else of the node's: its listening socket, upstream connections, other micros' logs.
+        glibcAddCloseFrom(&actions, 3)
         glibcAddChdir(&actions, request.workingDirectory.path)
 
         var defaults = sigset_t()
@@ -68,8 +71,11 @@ public struct ProcessLauncher: Launcher {
 }
 
 // glibc functions that Swift's Glibc module hides behind _GNU_SOURCE.
-@_silgen_name("posix_spawn_file_actions_addchdir_np")
+@discardableResult @_silgen_name("posix_spawn_file_actions_addchdir_np")
 private func glibcAddChdir(_ actions: UnsafeMutablePointer<posix_spawn_file_actions_t>, _ path: UnsafePointer<CChar>) -> Int32
+
+@discardableResult @_silgen_name("posix_spawn_file_actions_addclosefrom_np")  // glibc 2.34
+private func glibcAddCloseFrom(_ actions: UnsafeMutablePointer<posix_spawn_file_actions_t>, _ from: Int32) -> Int32
 
 @_silgen_name("pipe2")
 func glibcPipe2(_ descriptors: UnsafeMutablePointer<Int32>, _ flags: Int32) -> Int32
