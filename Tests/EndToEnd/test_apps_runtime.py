@@ -7,6 +7,7 @@ import select
 import subprocess
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -165,6 +166,35 @@ def test_drive_through_the_deta_module(node, notes):
     assert download.status_code == 200 and download.content == content
     assert drive.put(name + ".api", b"from the api").status_code == 201
     assert node.get("notes-asgi", f"/files/{name}.api").content == b"from the api"
+
+
+# ----- starting on demand -------------------------------------------------------------------------
+
+def test_concurrent_first_requests_start_one_process(node, notes):
+    assert node.app("restart", "notes-asgi").returncode == 0
+    assert node.running("notes-asgi") == []
+    starts = node.micro_log(notes["id"], "notes").read_text().count("[hearth] starting pid")
+
+    def hit(_):
+        response = node.session.get(node.url + "/env", headers={"Host": node.host("notes-asgi")}, timeout=30)
+        return response.status_code, response.json()["pid"] if response.status_code == 200 else response.text[:300]
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        answers = list(pool.map(hit, range(20)))
+    assert {status for status, _ in answers} == {200}, answers
+    assert len({pid for _, pid in answers}) == 1, answers
+    assert node.micro_log(notes["id"], "notes").read_text().count("[hearth] starting pid") == starts + 1
+
+
+def test_first_request_waits_for_a_slow_start(node):
+    node.install_ok("slow-start")
+    began = time.time()
+    response = node.get("slow-start", "/")
+    answer = json_of(response, 200)
+    assert answer["began"] >= began - 1  # this request started it ...
+    assert answer["listening"] - answer["began"] >= 1.4  # ... and was held while it warmed up
+    log = "\n".join(log_lines(node, "slow-start", "-n", "20"))
+    assert "warming up" in log and "ready in" in log, log
 
 
 # ----- crash, restart, logs -----------------------------------------------------------------
