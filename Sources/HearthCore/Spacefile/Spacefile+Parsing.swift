@@ -49,7 +49,7 @@ extension Spacefile {
         } catch {
             throw SpacefileError(SpacefileError.invalid, problems: [syntaxProblem(error)], cause: error)
         }
-        guard let root else { throw SpacefileError(SpacefileError.invalid, "the Spacefile is empty") }
+        guard let root, root.tagName != .null else { throw SpacefileError(SpacefileError.invalid, "the Spacefile is empty") }
         let log = ProblemLog()
         let reader = SpacefileReader(log: log, directory: directory)
         guard let spacefile = reader.read(YAMLField(node: root, path: "", log: log)) else { throw log.error }
