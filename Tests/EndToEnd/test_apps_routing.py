@@ -60,6 +60,21 @@ def test_both_micros_run_as_separate_processes(node):
     assert node.running("two-micros") == ["api", "web"]
 
 
+def test_logs_of_two_micros_are_merged_with_labels(node):
+    marker = uuid.uuid4().hex
+    seen_by(node, f"/web-{marker}")
+    seen_by(node, f"/api/api-{marker}")
+    result = node.app("logs", "two-micros", "-n", "50")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    web = next(line for line in lines if f"/web-{marker}" in line)
+    api = next(line for line in lines if f"/api-{marker}" in line)
+    assert " web | " in web and " api | " in api, (web, api)
+    assert lines.index(web) < lines.index(api)  # in time order
+    only_api = node.app("logs", "two-micros", "--micro", "api", "-n", "50").stdout
+    assert f"/api-{marker}" in only_api and f"/web-{marker}" not in only_api, only_api
+
+
 # ----- what the micro receives ------------------------------------------------------------------
 
 def test_request_reaches_the_micro_intact(node):

@@ -301,6 +301,7 @@ def sleepy(tmp_path_factory):
     """A node stopping micros after IDLE seconds without requests, with notes-asgi installed."""
     with module_node(tmp_path_factory, "idle", args=["--idle-timeout", str(IDLE)]) as n:
         n.install_ok("notes-asgi")
+        n.install_ok("slow-start")
         yield n
 
 
@@ -334,3 +335,12 @@ def test_requests_keep_an_idle_micro_awake(sleepy):
         assert node.micro_env("notes-asgi")["pid"] == pid
         time.sleep(IDLE / 4)
     assert pid_alive(pid)
+
+
+def test_a_request_longer_than_the_idle_timeout_is_not_cut(sleepy):
+    node = sleepy
+    pid = node.get_json("slow-start", "/")["pid"]
+    answer = node.get_json("slow-start", f"/sleep/{IDLE * 2}")  # no other request meanwhile
+    assert answer["pid"] == pid
+    # Once answered, the micro goes idle like any other.
+    wait_for(lambda: not pid_alive(pid), IDLE + 15, "the micro to stop once idle")

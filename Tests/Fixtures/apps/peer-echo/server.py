@@ -11,6 +11,7 @@ connections = set()
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go in separate writes
 
     def do_GET(self):
         with lock:
