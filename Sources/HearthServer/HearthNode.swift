@@ -72,8 +72,13 @@ public struct HearthNode: Sendable {
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         defer { NodeRunInfo.remove(in: layout) }
-        try await group.run()
-        try? await services.apps?.client.shutdown()
+        do {
+            try await group.run()
+        } catch {
+            await services.apps?.shutdown()
+            throw error
+        }
+        await services.apps?.shutdown()
     }
 
     /// Tells micros and local tools where the node listens, once the port is known.

@@ -33,10 +33,10 @@ struct SupervisorTests {
             let lease = try await supervisor.acquire(spec)
             #expect(PortProbe.isListening(lease.port))
             #expect(await supervisor.runningMicros(instance: "inst") == ["web"])
+            #expect(supervisor.recentLog(spec).contains { $0.contains("[hearth] ready in") })
             await lease.release()
             await supervisor.stopAll()
             #expect(!PortProbe.isListening(lease.port))
-            #expect(supervisor.recentLog(spec).contains { $0.contains("[hearth] ready in") })
         }
     }
 

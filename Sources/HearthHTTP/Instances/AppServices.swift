@@ -1,13 +1,15 @@
 import AsyncHTTPClient
 import HearthRuntime
 import NIOCore
+import Synchronization
 
 /// What serving apps needs: the instance catalog, the supervisor running micros, the HTTP
 /// client that reaches them, and the token the local CLI uses to control the node.
 public struct AppServices: Sendable {
     public let catalog: InstanceCatalog
     public let supervisor: Supervisor
-    public let client: HTTPClient
+    /// Created on first use, so a node that never serves needs no shutdown.
+    let upstream: UpstreamClient
     /// Proves a control request comes from someone who can read the data directory.
     public let controlToken: String
     /// How long a micro may take to answer a request.
@@ -20,10 +22,41 @@ public struct AppServices: Sendable {
         self.supervisor = supervisor
         self.controlToken = controlToken
         self.requestTimeout = requestTimeout
-        var configuration = HTTPClient.Configuration(
-            redirectConfiguration: .disallow, timeout: .init(connect: .seconds(5)), decompression: .disabled)
-        configuration.httpVersion = .http1Only
-        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
-        client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        upstream = UpstreamClient()
+    }
+
+    /// The client that reaches micros: pooled keep-alive HTTP/1.1, no redirects followed, no
+    /// decompression (responses pass through as the micro sent them).
+    public var client: HTTPClient { upstream.client }
+
+    /// Closes upstream connections; call once the server has stopped.
+    public func shutdown() async {
+        await upstream.shutdown()
+    }
+}
+
+/// Owns the upstream `HTTPClient`, created lazily.
+final class UpstreamClient: Sendable {
+    private let created = Mutex<HTTPClient?>(nil)
+
+    var client: HTTPClient {
+        created.withLock { created in
+            if let created { return created }
+            var configuration = HTTPClient.Configuration(
+                redirectConfiguration: .disallow, timeout: .init(connect: .seconds(5)), decompression: .disabled)
+            configuration.httpVersion = .http1Only
+            configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
+            let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+            created = client
+            return client
+        }
+    }
+
+    func shutdown() async {
+        let client = created.withLock { created in
+            defer { created = nil }
+            return created
+        }
+        try? await client?.shutdown()
     }
 }

@@ -73,8 +73,13 @@ struct Subprocess: Sendable {
             tail.append(line)
             if tail.count > keptLines { tail.removeFirst() }
         }
-        while case let chunk = handle.availableData, !chunk.isEmpty {
-            pending.append(chunk)
+        // Plain read(2): Foundation's `availableData` traps when a signal interrupts it.
+        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(handle.fileDescriptor, $0.baseAddress, $0.count) }
+            if count < 0, errno == EINTR { continue }
+            guard count > 0 else { break }
+            pending.append(contentsOf: buffer[..<count])
             while let newline = pending.firstIndex(of: 0x0A) {
                 emit(pending[pending.startIndex..<newline])
                 pending = pending[pending.index(after: newline)...]
