@@ -39,6 +39,12 @@ struct Serve: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Seconds a starting micro may take to listen on $PORT before its request fails.", valueName: "seconds"))
     var startTimeout: Double = 30
 
+    @Option(help: ArgumentHelp("Seconds a micro may take to answer one request.", valueName: "seconds"))
+    var requestTimeout: Double = 120
+
+    @Option(help: "Instances answer at <name>.<domain> on this node's port.")
+    var domain = "localhost"
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error or critical.")
     var logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"] ?? "info"
 
@@ -48,6 +54,11 @@ struct Serve: AsyncParsableCommand {
         guard uploadExpiry > 0 else { throw ValidationError("--upload-expiry must be positive.") }
         guard idleTimeout > 0, idleTimeout.isFinite else { throw ValidationError("--idle-timeout must be positive.") }
         guard startTimeout > 0, startTimeout.isFinite else { throw ValidationError("--start-timeout must be positive.") }
+        guard requestTimeout > 0, requestTimeout.isFinite else { throw ValidationError("--request-timeout must be positive.") }
+        let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
+        guard !domain.isEmpty, labels.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" } }) else {
+            throw ValidationError("--domain must be a host name such as localhost or apps.example.com.")
+        }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("Unknown log level '\(logLevel)'.") }
     }
 
@@ -64,27 +75,31 @@ struct Serve: AsyncParsableCommand {
         var apps = AppSettings()
         apps.idleTimeout = .milliseconds(Int64(idleTimeout * 1000))
         apps.startTimeout = .milliseconds(Int64(startTimeout * 1000))
+        apps.requestTimeout = .milliseconds(Int64(requestTimeout * 1000))
+        apps.domain = domain.lowercased()
         let configuration = NodeConfiguration(
             dataDirectory: options.directory, host: host, port: port,
             expiryPurgeInterval: .seconds(purgeInterval), driveLimits: driveLimits, masterKeyFile: options.masterKeyFile(masterKey),
             apps: apps)
         let node = try await failing { try HearthNode(configuration: configuration, logger: Logger(label: "hearth")) }
-        let host = self.host, data = options.directory.standardizedFileURL.path
+        let host = self.host, data = options.directory.standardizedFileURL.path, domain = apps.domain
         try await node.run { port in
-            FileHandle.standardOutput.write(Data((Self.banner(url: "http://\(host):\(port)", data: data) + "\n").utf8))
+            let banner = Self.banner(url: "http://\(host):\(port)", apps: "http://<app>.\(domain):\(port)", data: data)
+            FileHandle.standardOutput.write(Data((banner + "\n").utf8))
         }
     }
 
-    static func banner(url: String, data: String) -> String {
+    static func banner(url: String, apps: String, data: String) -> String {
         """
         Hearth is running at \(url)
+          apps: \(apps)
           data: \(data)
 
         Next:
+          hearth app install ./myapp --data \(data)
+              installs a Deta Space app (a directory with a Spacefile) at its own host
           hearth collection create notes --data \(data)
-              creates a collection and prints its project id and data key
-          curl -X PUT \(url)/v1/<project id>/notes/items -H 'X-API-Key: <data key>' \\
-               -d '{"items":[{"title":"hello"}]}'
+              creates a collection and prints its project id and data key for the Base and Drive APIs
 
         Stop with Ctrl-C.
         """
