@@ -17,8 +17,8 @@ struct InstanceMiddleware<Context: RequestContext>: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let address = catalog.address
-        guard let host = request.head.authority, let slug = Self.slug(host: host, domain: address.domain)
-        else {
+        guard let host = request.head.authority, let slug = Self.slug(host: host, domain: address.domain) else {
+            if let sibling = await siblingCall(request, context: context) { return sibling }
             return try await next(request, context)
         }
         guard context.isFromLoopback else { return InstancePages.loopbackOnly() }
@@ -36,6 +36,18 @@ struct InstanceMiddleware<Context: RequestContext>: RouterMiddleware {
         if path == "/__space/v0/actions" { return await action(request, instance: instance, host: host, context: context) }
         if path.hasPrefix("/__space/") { return await reserved(request, path: path, instance: instance, context: context) }
         return await serve(request, path: path, instance: instance, host: host, context: context)
+    }
+
+    /// A micro calling a sibling micro through the node (`$HEARTH_API_URL/<path>` with
+    /// `X-API-Key: $DETA_API_KEY`, since instance host names do not resolve inside micros):
+    /// served as a request to that instance's host. `nil` when the request is not one.
+    private func siblingCall(_ request: Request, context: Context) async -> Response? {
+        let path = request.uri.path
+        guard let key = request.headers[APIAccess.apiKeyHeader], context.isFromLoopback,
+            !path.hasPrefix("/v1/"), !path.hasPrefix("/__hearth/"), path != "/healthz",
+            let instance = try? await catalog.instance(internalKey: key), instance.info.state == .ready
+        else { return nil }
+        return await serve(request, path: path, instance: instance, host: catalog.address.host(slug: instance.info.slug), context: context)
     }
 
     /// Routes a request to the micro that owns its path.

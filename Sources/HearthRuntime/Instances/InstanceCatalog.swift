@@ -16,6 +16,9 @@ public final class InstanceCatalog: Sendable {
         var version: Int64 = -1
         var loaded: [String: LoadedInstance] = [:]
         var address = NodeAddress()
+        /// Hashes of instances' internal API keys → slugs, as of `keysVersion`.
+        var internalKeys: [String: String] = [:]
+        var keysVersion: Int64 = -1
     }
 
     public init(registry: Registry, layout: DataLayout, builder: Builder, address: NodeAddress = NodeAddress()) {
@@ -27,7 +30,12 @@ public final class InstanceCatalog: Sendable {
 
     public var address: NodeAddress {
         get { state.withLock { $0.address } }
-        set { state.withLock { $0 = State(address: newValue) } }
+        set {
+            state.withLock { state in
+                state = State()
+                state.address = newValue
+            }
+        }
     }
 
     /// The instance answering at `slug`, or `nil` if there is none.
@@ -37,10 +45,36 @@ public final class InstanceCatalog: Sendable {
         guard let info = try await registry.instance(slug: slug) else { return nil }
         let loaded = try await load(info)
         state.withLock { state in
-            if state.version != version { state = State(version: version, address: state.address) }
+            if state.version != version {
+                state.version = version
+                state.loaded = [:]
+            }
             state.loaded[slug] = loaded
         }
         return loaded
+    }
+
+    /// The instance whose internal API key (its micros' `DETA_API_KEY`) this is: how micros
+    /// reach their siblings through the node. Keys are re-read only after the registry changed.
+    public func instance(internalKey: String) async throws(RegistryError) -> LoadedInstance? {
+        let hash = Secrets.hash(internalKey)
+        let version = try registry.changeVersion()
+        var slug = state.withLock { $0.keysVersion == version ? $0.internalKeys[hash] : nil }
+        if slug == nil, state.withLock({ $0.keysVersion != version }) {
+            var keys: [String: String] = [:]
+            for info in try await registry.instances() {
+                let file = InstanceLayout(directory: layout.resolve(info.path)).secrets.appendingPathComponent("api.key")
+                let key = Self.readSecret(file)
+                if !key.isEmpty { keys[Secrets.hash(key)] = info.slug }
+            }
+            state.withLock { state in
+                state.internalKeys = keys
+                state.keysVersion = version
+            }
+            slug = keys[hash]
+        }
+        guard let slug else { return nil }
+        return try await instance(slug: slug)
     }
 
     /// Every ready instance, loaded (for the scheduler).
