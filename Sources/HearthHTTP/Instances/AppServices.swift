@@ -46,6 +46,9 @@ final class UpstreamClient: Sendable {
                 redirectConfiguration: .disallow, timeout: .init(connect: .seconds(5)), decompression: .disabled)
             configuration.httpVersion = .http1Only
             configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
+            // Micros are on loopback and known to listen: a refused connection means the process is
+            // gone (a request racing its crash), so fail at once rather than retry until the connect timeout.
+            configuration.connectionPool.retryConnectionEstablishment = false
             let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
             created = client
             return client

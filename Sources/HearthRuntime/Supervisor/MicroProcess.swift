@@ -60,6 +60,18 @@ final class MicroProcess: Sendable {
 
     var hasExited: Bool { exitStatus.withLock { $0 != nil } }
 
+    /// The wait status once the process has ended, also before the waiter thread has reaped it:
+    /// `waitid` with `WNOWAIT` reads a zombie's status and leaves it to the waiter.
+    var endStatus: Int32? {
+        if let status = exitStatus.withLock({ $0 }) { return status }
+        var info = siginfo_t()
+        guard waitid(P_PID, id_t(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0, info._sifields._sigchld.si_pid == pid else {
+            return exitStatus.withLock { $0 }
+        }
+        let status = info._sifields._sigchld.si_status
+        return Int(info.si_code) == Int(CLD_EXITED) ? (status & 0xFF) << 8 : status & 0x7F
+    }
+
     /// Signals the whole process group, so a shell's children stop too.
     func signal(_ signal: Int32) {
         if !hasExited { kill(-pid, signal) }

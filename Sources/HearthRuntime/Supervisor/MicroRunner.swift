@@ -51,7 +51,13 @@ actor MicroRunner {
     private func port() async throws(RuntimeError) -> Int {
         switch phase {
         case .running(let process):
-            return process.port
+            // Ended, its exit not handled yet (a request right after a crash): restart it now
+            // rather than hand out a port nobody listens on, which the proxy's client would
+            // keep trying until its connect timeout.
+            guard let status = process.endStatus else { return process.port }
+            exited(generation: generation, status: status)
+            guard case .starting(let task, _) = phase else { throw startFailure("ended") }
+            return try await Self.outcome(of: task).port
         case .starting(let task, _):
             return try await Self.outcome(of: task).port
         case .failed(let error, let retryAt) where ContinuousClock.now < retryAt:
