@@ -56,6 +56,22 @@ import Testing
     }
 }
 
+extension CommandTests {
+    @Test func cancellingARunKillsTheTool() async throws {
+        let (lines, continuation) = AsyncStream.makeStream(of: String.self)
+        let run = Task {
+            try await Subprocess(
+                arguments: ["/bin/sh", "-c", "echo started; sleep 60"], environment: [:],
+                workingDirectory: URL(fileURLWithPath: "/"), timeout: .seconds(120)
+            ).run { continuation.yield($0) }
+        }
+        for await line in lines where line == "started" { break }
+        run.cancel()
+        let result = try await run.value
+        #expect(!result.succeeded && !result.timedOut)
+    }
+}
+
 final class LineCollector: Sendable {
     private let lines = Mutex<[String]>([])
     var all: [String] { lines.withLock { $0 } }

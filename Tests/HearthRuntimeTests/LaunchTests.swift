@@ -13,7 +13,7 @@ import Testing
             let expected = MicroLaunch.process(
                 arguments: [venv + "/bin/python", "-m", "hearth_serve", "main:app"],
                 environment: [
-                    "PATH": "\(venv)/bin:\(BuildTools.systemPath)", "VIRTUAL_ENV": venv, "PYTHONUNBUFFERED": "1",
+                    "PATH": "\(venv)/bin", "VIRTUAL_ENV": venv, "PYTHONUNBUFFERED": "1",
                     "PYTHONDONTWRITEBYTECODE": "1", "PYTHONPATH": fixture.root.appendingPathComponent("sdk").path,
                 ],
                 workingDirectory: fixture.layout.app.appendingPathComponent("api", isDirectory: true))
@@ -30,7 +30,7 @@ import Testing
                 return
             }
             #expect(arguments == ["/bin/sh", "-c", "uvicorn main:app"])
-            #expect(environment["PATH"]?.hasPrefix(fixture.layout.build(micro: "api").path + "/venv/bin:") == true)
+            #expect(environment["PATH"] == fixture.layout.build(micro: "api").path + "/venv/bin")
             #expect(environment["PORT"] == nil, "the supervisor adds PORT")
             #expect(directory.path == fixture.layout.app.path)
         }
@@ -71,6 +71,7 @@ import Testing
             else { return }
             #expect(plain[0] == node)
             #expect(environment["PATH"]?.hasPrefix(fixture.appFile("plain/node_modules/.bin").path + ":") == true)
+            #expect(environment["PATH"]?.hasSuffix((node! as NSString).deletingLastPathComponent) == true)
         }
     }
 

@@ -13,7 +13,7 @@ import Testing
                 "api/__pycache__/main.cpython-311.pyc": "x", "web/dist/index.html": "<p>", "web/build/a.js": "",
                 "node_modules/left-pad/index.js": "module.exports = 1\n", "docs/guide.md": "# Guide\n",
                 "docs/keep.md": "# Keep\n", "notes/todo.txt": "", "todo.txt": "", "server.log": "",
-                ".spaceignore": "docs/*.md\n!docs/keep.md\n/todo.txt\n*.log\n!dist\n",
+                ".spaceignore": "docs/*.md\n!docs/keep.md\n/todo.txt\n*.log\n!dist\nSpacefile\n",
             ])
             try fixture.builder.stage(source: fixture.source, into: fixture.layout, progress: fixture.progress)
 

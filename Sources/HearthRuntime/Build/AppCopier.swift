@@ -1,7 +1,8 @@
 import Foundation
 
-/// Copies an app's directory tree, leaving out ignored paths, symlinks that lead outside it
-/// and anything that is neither file, directory nor symlink.
+/// Copies an app's directory tree, leaving out ignored paths (never the `Spacefile`: the
+/// installed copy is read back), symlinks that lead outside it and anything that is neither
+/// file, directory nor symlink.
 struct AppCopier {
     /// The source root, canonical.
     let source: String
@@ -41,7 +42,7 @@ struct AppCopier {
                 try makeDirectory(to)
                 try copyContents(of: relative)
             case .file:
-                guard !rules.isIgnored(relative, isDirectory: false) else { continue }
+                guard relative == "Spacefile" || !rules.isIgnored(relative, isDirectory: false) else { continue }
                 try copyFile(from, to)
             case .symlink:
                 guard !rules.isIgnored(relative, isDirectory: FileTree.followedKind(atPath: from) == .directory) else { continue }

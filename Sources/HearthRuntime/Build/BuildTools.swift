@@ -32,8 +32,8 @@ public struct BuildTools: Sendable {
         self.commandTimeout = commandTimeout
     }
 
-    /// The directories micros find programs in after their own (venv, `node_modules/.bin`).
-    public static let systemPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+    /// The search path of build tools when the node's environment has none.
+    static let systemPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
     /// Variables of the node's own environment that builds do not get: Hearth's settings (which
     /// may hold secrets) and Python settings that would change which interpreter or packages

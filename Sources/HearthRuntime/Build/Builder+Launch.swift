@@ -57,14 +57,16 @@ extension Builder {
         return (built[engine].map { [$0] } ?? []) + ["index.js"]
     }
 
-    /// The variables the build decides: `PATH` with the micro's tool directories first, and for
-    /// Python the virtual environment, Hearth's SDK first on `PYTHONPATH` and unbuffered output.
+    /// The variables the build decides: `PATH` holding just the micro's own tool directories
+    /// (the supervisor puts them before the system's), and for Python the virtual environment,
+    /// Hearth's SDK on `PYTHONPATH` and unbuffered output.
     func launchEnvironment(for micro: Micro, in layout: InstanceLayout, source: URL) -> [String: String] {
         var directories = MicroBuild.toolDirectories(of: micro, in: layout, source: source)
         if micro.engine.family == .node, let node = tools.executable(tools.node) {
             directories.append((node as NSString).deletingLastPathComponent)
         }
-        var environment = ["PATH": (directories + [BuildTools.systemPath]).joined(separator: ":")]
+        var environment: [String: String] = [:]
+        if !directories.isEmpty { environment["PATH"] = directories.joined(separator: ":") }
         if micro.engine.family == .python {
             environment["VIRTUAL_ENV"] = MicroBuild.venv(of: micro, in: layout).path
             environment["PYTHONUNBUFFERED"] = "1"

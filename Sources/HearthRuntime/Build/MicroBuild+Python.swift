@@ -20,6 +20,9 @@ extension MicroBuild {
         if requirements.droppedDeta {
             progress.step("Using Hearth's deta module for \(micro.name) instead of PyPI's deta (another project now)")
         }
+        if tools.sdkDirectory == nil {
+            progress.step("Hearth's Python SDK was not found (set HEARTH_SDK_DIR): `import deta` will fail in \(micro.name)")
+        }
         let interpreter = try await probePython()
         let needsPip = requirements.packageCount > 0 || !micro.commands.isEmpty
         let inputs = "python \(interpreter.version) \(interpreter.executable)\npip \(needsPip)\n\(requirements.text)"

@@ -3,8 +3,9 @@ import Foundation
 /// How to start a built micro.
 public enum MicroLaunch: Sendable, Equatable {
     /// A process: `arguments[0]` is an absolute executable path (or `/bin/sh` with `-c`, command).
-    /// `environment` holds only what the build decides (`PATH`, Python's variables); the
-    /// supervisor adds `PORT`, `DETA_*` and the rest.
+    /// `environment` holds only what the build decides: `PATH` with the micro's own tool
+    /// directories (venv, `node_modules/.bin`), to be put before the system's, and Python's
+    /// variables. The supervisor adds `PORT`, `DETA_*` and the rest.
     case process(arguments: [String], environment: [String: String], workingDirectory: URL)
     /// Files the node serves itself.
     case staticSite(root: URL, spaFallback: Bool)
@@ -14,8 +15,6 @@ public enum MicroLaunch: Sendable, Equatable {
     static func failing(_ message: String, workingDirectory: URL) -> MicroLaunch {
         let quoted = "'" + message.replacingOccurrences(of: "'", with: "'\\''") + "'"
         return .process(
-            arguments: ["/bin/sh", "-c", "echo \(quoted) >&2; exit 1"],
-            environment: ["PATH": BuildTools.systemPath],
-            workingDirectory: workingDirectory)
+            arguments: ["/bin/sh", "-c", "echo \(quoted) >&2; exit 1"], environment: [:], workingDirectory: workingDirectory)
     }
 }
