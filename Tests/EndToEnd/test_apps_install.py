@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from apps_helpers import FIXTURES, module_node, pid_alive, wait_for
+from apps_helpers import FIXTURES, AppNode, module_node, pid_alive, wait_for
 from conftest import assert_errors, json_of
 
 
@@ -139,3 +139,30 @@ def test_rm_of_an_unknown_instance_fails(node):
     result = node.app("rm", "no-such-app", "--yes")
     assert result.returncode != 0
     assert "no-such-app" in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize("name, slug", [("Bad Name!", "bad-name"), ("a.b", "a-b"), ("UPPER_case", "upper-case")])
+def test_name_becomes_a_valid_host_label(node, name, slug):
+    installed = node.install_ok("static-site", name=name)
+    assert installed["slug"] == slug  # no dots, spaces or capitals in a host label
+    assert node.get(slug, "/").status_code == 200
+
+
+def test_install_without_a_running_node(tmp_path_factory):
+    data = tmp_path_factory.mktemp("offline") / "data"
+    offline = AppNode(data)  # not started
+    result = offline.install("static-site")
+    assert result.returncode == 0, result.stderr
+    assert "http://static-site.localhost:4200" in result.stdout  # the default port until a node runs
+    assert "hearth serve" in result.stdout
+    restart = offline.app("restart", "static-site")
+    assert restart.returncode == 0 and "not running" in restart.stdout, restart
+    trigger = offline.app("trigger", "static-site", "x")
+    assert trigger.returncode != 0 and "not running" in trigger.stderr, trigger
+    offline.start()
+    try:
+        entry = offline.listing("static-site")
+        assert entry["url"] == f"http://static-site.localhost:{offline.port}"
+        assert offline.get("static-site", "/").status_code == 200
+    finally:
+        offline.stop()
