@@ -100,6 +100,22 @@ import Testing
         }
     }
 
+    @Test func aMissingNodeMakesALaunchThatSaysSo() async throws {
+        try await withBuildFixture(tools: { $0.node = "/nonexistent/node" }) { fixture in
+            let index = fixture.appFile("web/index.js")
+            try FileManager.default.createDirectory(at: index.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data().write(to: index)
+            guard
+                case .process(let arguments, _, _) = fixture.builder.launch(
+                    for: Micro(name: "web", src: "web", engine: .nodejs16), in: fixture.layout)
+            else {
+                Issue.record("expected a process")
+                return
+            }
+            #expect(arguments[0] == "/bin/sh" && arguments[2].contains("/nonexistent/node is not installed"))
+        }
+    }
+
     @Test func aSrcLeadingOutOfTheAppNeverLaunches() async throws {
         try await withBuildFixture { fixture in
             let micro = Micro(name: "evil", src: "../..", engine: .custom, run: "cat /etc/passwd")

@@ -23,29 +23,33 @@ extension Builder {
             return .staticSite(root: root, spaFallback: true)
         }
         let environment = launchEnvironment(for: micro, in: layout, source: source)
+        let start = { (arguments: [String]) in
+            MicroLaunch.process(arguments: arguments, environment: environment, workingDirectory: source)
+        }
         if let run = micro.run, !run.trimmingCharacters(in: .whitespaces).isEmpty {
-            return .process(arguments: ["/bin/sh", "-c", run], environment: environment, workingDirectory: source)
+            return start(["/bin/sh", "-c", run])
         }
-        guard let arguments = defaultArguments(for: micro, in: layout, source: source) else {
-            return .failing(
-                "Micro \(micro.name) has no start command: give it a `run` in the Spacefile", workingDirectory: source)
-        }
-        return .process(arguments: arguments, environment: environment, workingDirectory: source)
-    }
-
-    private func defaultArguments(for micro: Micro, in layout: InstanceLayout, source: URL) -> [String]? {
+        let noStart = MicroLaunch.failing(
+            "Micro \(micro.name) has no start command: give it a `run` in the Spacefile", workingDirectory: source)
         switch micro.engine.family {
         case .python:
-            let python = MicroBuild.venv(of: micro, in: layout).appendingPathComponent("bin/python").path
-            return [python, "-m", "hearth_serve", "main:app"]
+            return start([MicroBuild.venv(of: micro, in: layout).path + "/bin/python", "-m", "hearth_serve", "main:app"])
         case .node:
-            let node = tools.executable(tools.node) ?? tools.node
             let exists = { (file: String) in FileTree.followedKind(atPath: source.appendingPathComponent(file).path) == .file }
-            if let entry = Self.nodeEntryPoints(micro.engine).first(where: exists) { return [node, entry] }
-            guard (try? PackageManifest.read(in: source))??.hasStartScript == true else { return nil }
-            return [tools.executable(tools.npm) ?? tools.npm, "start"]
+            let command: [String]
+            if let entry = Self.nodeEntryPoints(micro.engine).first(where: exists) {
+                command = [tools.node, entry]
+            } else if (try? PackageManifest.read(in: source))??.hasStartScript == true {
+                command = [tools.npm, "start"]
+            } else {
+                return noStart
+            }
+            guard let executable = tools.executable(command[0]) else {
+                return .failing("\(command[0]) is not installed on this node (Debian: apt install nodejs npm)", workingDirectory: source)
+            }
+            return start([executable] + command.dropFirst())
         case .staticSite, .custom:
-            return nil
+            return noStart
         }
     }
 

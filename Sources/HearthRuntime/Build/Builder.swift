@@ -76,7 +76,7 @@ public struct Builder: Sendable {
             let build = MicroBuild(micro: micro, layout: layout, tools: tools, progress: progress, sourceDirectory: source)
             try await build.perform(stageID: stageID)
         } catch {
-            progress.step("The build of \(micro.name) failed: \(error.message)")
+            progress.log.append("==> The build of \(micro.name) failed: \(error.message)")
             throw error
         }
     }

@@ -23,7 +23,7 @@ extension MicroBuild {
         }
         for command in micro.commands {
             progress.step("Running `\(command)` for \(micro.name)")
-            try await runChecked(["/bin/sh", "-c", command], what: "`\(command)`", timeout: tools.commandTimeout)
+            try await runChecked(["/bin/sh", "-c", command], what: "Command `\(command)`", timeout: tools.commandTimeout)
         }
         switch micro.engine.family {
         case .python: try await compilePython()

@@ -57,10 +57,15 @@ struct MicroBuild: Sendable {
 
     func failureMessage(_ what: String, _ result: SubprocessResult, timeout: Duration) -> String {
         let ending =
-            result.timedOut
-            ? "did not finish within \(timeout)" : "failed with exit status \(result.status)"
+            if result.timedOut {
+                "did not finish within \(timeout)"
+            } else if result.killedBySignal {
+                "was killed by signal \(result.status)"
+            } else {
+                "failed with exit status \(result.status)"
+            }
         let output = result.lastLines.isEmpty ? " (no output)" : ". Last lines of output:\n" + result.lastLines.joined(separator: "\n")
-        return "\(what) for micro \(micro.name) \(ending)\(output)"
+        return "\(what) of micro \(micro.name) \(ending)\(output)"
     }
 
     func createBuildDirectory() throws(BuildError) {

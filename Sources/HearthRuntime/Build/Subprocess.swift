@@ -10,6 +10,8 @@ import Synchronization
 /// How a tool run ended.
 struct SubprocessResult: Sendable {
     var status: Int32
+    /// Whether `status` is the number of the signal that ended the tool.
+    var killedBySignal = false
     var timedOut: Bool
     /// The last lines of its merged stdout and stderr.
     var lastLines: [String]
@@ -54,7 +56,9 @@ struct Subprocess: Sendable {
                     process.waitUntilExit()
                     let timedOut = group.finish()
                     continuation.resume(
-                        returning: SubprocessResult(status: process.terminationStatus, timedOut: timedOut, lastLines: lastLines))
+                        returning: SubprocessResult(
+                            status: process.terminationStatus, killedBySignal: process.terminationReason == .uncaughtSignal,
+                            timedOut: timedOut, lastLines: lastLines))
                 }.start()
             }
         } onCancel: {
