@@ -27,7 +27,23 @@ struct LoggedProgress: BuildProgress {
 
 /// An append-only text file; writes that fail are dropped (the log must never fail a build).
 final class BuildLogFile: Sendable {
+    /// Past this size, a new build moves the log to `<name>.1` (replacing an older one) and starts afresh.
+    static let rotationSize = 4 << 20
+
     private let handle: Mutex<FileHandle?>
+
+    /// Opens the log for the start of a new build, rotating it first if it has grown too large.
+    static func startingBuild(_ url: URL) -> BuildLogFile {
+        let size = ((try? FileManager.default.attributesOfItem(atPath: url.path))?[.size] as? NSNumber)?.intValue ?? 0
+        if size > rotationSize {
+            let previous = url.appendingPathExtension("1")
+            try? FileManager.default.removeItem(at: previous)
+            try? FileManager.default.moveItem(at: url, to: previous)
+        }
+        let log = BuildLogFile(url)
+        log.append("==== \(Date()) ====")
+        return log
+    }
 
     init(_ url: URL) {
         let manager = FileManager.default

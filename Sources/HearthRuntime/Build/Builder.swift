@@ -33,7 +33,7 @@ public struct Builder: Sendable {
     /// symlinks leading outside the app. The copy is built in `app.new` and then swapped in.
     /// It stays writable for `build`; `finish` makes it read-only.
     public func stage(source: URL, into layout: InstanceLayout, progress: any BuildProgress) throws(BuildError) {
-        let progress = LoggedProgress(forwarded: progress, log: BuildLogFile(layout.buildLog))
+        let progress = LoggedProgress(forwarded: progress, log: .startingBuild(layout.buildLog))
         guard let sourcePath = FileTree.realPath(source.path), FileTree.kind(atPath: sourcePath) == .directory else {
             throw BuildError(BuildError.source, "The app's directory does not exist")
         }

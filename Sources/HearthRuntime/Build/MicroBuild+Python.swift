@@ -93,7 +93,7 @@ extension MicroBuild {
             arguments: [python, "-c", script], environment: tools.buildEnvironment, workingDirectory: layout.tmp,
             timeout: .seconds(60)
         ).run { _ in }
-        let lines = result.lastLines
+        let lines = Array(result.lastLines.suffix(3))
         guard result.succeeded, lines.count == 3 else {
             throw BuildError(BuildError.toolMissing, "\(tools.python) cannot create virtual environments; install \(Self.install)")
         }
