@@ -45,6 +45,17 @@ struct RoutingTests {
         #expect(stripped == seen)
     }
 
+    @Test(
+        "Paths are normalised before routing",
+        arguments: [
+            ("/", "/"), ("/api/x", "/api/x"), ("//api/x", "/api/x"), ("/api//x", "/api/x"), ("/x/../api/x", "/api/x"),
+            ("/api/../x", "/x"), ("/../../etc/passwd", "/etc/passwd"), ("/a/./b/", "/a/b/"), ("/a/b/..", "/a/"),
+            ("/..", "/"), ("/%2e%2e/x", "/%2e%2e/x"), ("/.well-known/x", "/.well-known/x"),
+        ])
+    func normalizes(path: String, expected: String) {
+        #expect(RequestPath.normalized(path) == expected)
+    }
+
     @Test("Host labels slugify app names")
     func slugs() {
         #expect(Registry.slugify("My Notes!") == "my-notes")

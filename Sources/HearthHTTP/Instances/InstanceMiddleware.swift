@@ -32,7 +32,7 @@ struct InstanceMiddleware<Context: RequestContext>: RouterMiddleware {
         }
         guard let instance else { return InstancePages.noInstance(host: host) }
         guard instance.info.state == .ready else { return InstancePages.installing(instance.info.appName) }
-        let path = request.uri.path
+        let path = RequestPath.normalized(request.uri.path)
         if path == "/__space/v0/actions" { return await action(request, instance: instance, host: host, context: context) }
         if path.hasPrefix("/__space/") { return await reserved(request, path: path, instance: instance, context: context) }
         return await serve(request, path: path, instance: instance, host: host, context: context)
@@ -42,7 +42,7 @@ struct InstanceMiddleware<Context: RequestContext>: RouterMiddleware {
     /// `X-API-Key: $DETA_API_KEY`, since instance host names do not resolve inside micros):
     /// served as a request to that instance's host. `nil` when the request is not one.
     private func siblingCall(_ request: Request, context: Context) async -> Response? {
-        let path = request.uri.path
+        let path = RequestPath.normalized(request.uri.path)
         guard let key = request.headers[APIAccess.apiKeyHeader], context.isFromLoopback,
             !path.hasPrefix("/v1/"), !path.hasPrefix("/__hearth/"), path != "/healthz",
             let instance = try? await catalog.instance(internalKey: key), instance.info.state == .ready

@@ -52,3 +52,24 @@ public struct LoadedMicro: Sendable {
         self.target = target
     }
 }
+
+/// Request paths as routing sees them.
+public enum RequestPath {
+    /// `path` with empty and `.` segments dropped and `..` resolved (never above the root), so
+    /// `//api/x`, `/api//x` and `/x/../api/x` all route as `/api/x`. A trailing `/` is kept.
+    /// Percent-escapes are left alone.
+    public static func normalized(_ path: String) -> String {
+        guard path.contains("//") || path.contains("/.") || !path.hasPrefix("/") else { return path }
+        var segments: [Substring] = []
+        for segment in path.split(separator: "/", omittingEmptySubsequences: true) {
+            switch segment {
+            case ".": continue
+            case "..": _ = segments.popLast()
+            default: segments.append(segment)
+            }
+        }
+        let last = path.split(separator: "/", omittingEmptySubsequences: false).last
+        let trailing = !segments.isEmpty && (path.hasSuffix("/") || last == "." || last == "..")
+        return "/" + segments.joined(separator: "/") + (trailing ? "/" : "")
+    }
+}
