@@ -62,8 +62,6 @@ def test_compiled_micro_serves_ok(node):
     assert not (FIXTURES / "custom-bin" / "tiny-server").exists(), "the build wrote into the source directory"
 
 
-@pytest.mark.xfail(reason="`include` (spec §4.3: only these paths go into the package) is not applied yet",
-                   strict=False)
 def test_include_keeps_only_the_listed_paths(node):
     app = node.instance_dir(node.installed["custom-bin"]["id"]) / "app"
     assert (app / "tiny-server").exists()

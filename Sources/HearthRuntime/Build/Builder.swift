@@ -17,7 +17,8 @@ public struct Builder: Sendable {
         self.tools = tools
     }
 
-    /// Stages, builds every micro and finishes: the whole pipeline for an install or update.
+    /// Stages, builds every micro, keeps only what `include` names, and finishes: the whole
+    /// pipeline for an install or update.
     public func buildApp(
         _ spacefile: Spacefile, source: URL, into layout: InstanceLayout, progress: any BuildProgress
     ) async throws(BuildError) {
@@ -25,6 +26,7 @@ public struct Builder: Sendable {
         for micro in spacefile.micros {
             try await build(micro, in: layout, progress: progress)
         }
+        try applyIncludes(spacefile, in: layout, progress: LoggedProgress(forwarded: progress, log: BuildLogFile(layout.buildLog)))
         try finish(layout)
     }
 
