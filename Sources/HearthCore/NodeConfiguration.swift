@@ -49,6 +49,8 @@ public struct AppSettings: Sendable {
     public var startTimeout: Duration = .seconds(30)
     /// How long a micro may take to answer one request.
     public var requestTimeout: Duration = .seconds(120)
+    /// The largest request body a micro is sent (Deta's limit was 5.5 MB); larger ones get 413.
+    public var maxRequestBytes = 64 * 1024 * 1024
 
     public init() {}
 }

@@ -29,7 +29,8 @@ public struct HearthNode: Sendable {
             address: NodeAddress(domain: settings.domain, port: configuration.port))
         let apps = AppServices(
             catalog: catalog, supervisor: Supervisor(settings: supervision), controlToken: Secrets.secret(),
-            requestTimeout: .nanoseconds(Int64(settings.requestTimeout.components.seconds) * 1_000_000_000))
+            requestTimeout: .nanoseconds(Int64(settings.requestTimeout.components.seconds) * 1_000_000_000),
+            maxRequestBytes: settings.maxRequestBytes)
         services = NodeServices(
             registry: registry,
             collections: OpenCollections(

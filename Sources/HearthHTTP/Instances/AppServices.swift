@@ -14,14 +14,18 @@ public struct AppServices: Sendable {
     public let controlToken: String
     /// How long a micro may take to answer a request.
     public let requestTimeout: TimeAmount
+    /// The largest request body passed on to a micro.
+    public let maxRequestBytes: Int
 
     public init(
-        catalog: InstanceCatalog, supervisor: Supervisor, controlToken: String, requestTimeout: TimeAmount = .seconds(120)
+        catalog: InstanceCatalog, supervisor: Supervisor, controlToken: String, requestTimeout: TimeAmount = .seconds(120),
+        maxRequestBytes: Int = 64 * 1024 * 1024
     ) {
         self.catalog = catalog
         self.supervisor = supervisor
         self.controlToken = controlToken
         self.requestTimeout = requestTimeout
+        self.maxRequestBytes = maxRequestBytes
         upstream = UpstreamClient()
     }
 

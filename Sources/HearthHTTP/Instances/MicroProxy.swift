@@ -5,13 +5,16 @@ import Hummingbird
 import Logging
 import NIOCore
 import NIOHTTP1
+import NIOPosix
 
-/// Forwards a request to a running micro over pooled keep-alive connections, streaming both
-/// bodies. The micro is held (not stopped as idle) until its response has been sent.
+/// Forwards a request to a running micro over pooled keep-alive connections, streaming the
+/// response. The micro is held (not stopped as idle) until its response has been sent.
 struct MicroProxy: Sendable {
     let client: HTTPClient
     let supervisor: Supervisor
     let timeout: TimeAmount
+    /// The largest request body passed on to a micro; larger ones get 413.
+    let maxRequestBytes: Int
 
     /// Headers that describe one hop and must not be forwarded (RFC 9110 §7.6.1).
     static let hopByHop: Set<String> = [
@@ -21,32 +24,65 @@ struct MicroProxy: Sendable {
 
     func forward(
         _ request: Request, to spec: MicroSpec, path: String, host: String, instanceName: String, context: some RequestContext
-    )
-        async -> Response
-    {
-        let lease: MicroLease
+    ) async -> Response {
+        // The body is read whole first: the proxy then owns its only reader (the HTTP client
+        // must not still be reading the client's connection when the response is done), and a
+        // request can be sent again.
+        var request = request
+        let body: ByteBuffer
         do {
-            lease = try await supervisor.acquire(spec)
+            body = try await request.collectBody(upTo: maxRequestBytes)
         } catch {
-            context.logger.warning("Micro failed to start", metadata: ["micro": "\(spec.key)", "reason": "\(error.message)"])
-            return InstancePages.microFailed(instance: instanceName, message: error.message, log: supervisor.recentLog(spec))
+            return InstancePages.page(
+                .contentTooLarge, title: "Request too large",
+                message: "\(instanceName) accepts requests of at most \(maxRequestBytes / (1024 * 1024)) MiB.")
         }
-        var upstream = HTTPClientRequest(url: "http://127.0.0.1:\(lease.port)\(path)")
-        upstream.method = HTTPMethod(rawValue: request.method.rawValue)
-        upstream.headers = Self.forwardedHeaders(request, host: host, client: context)
-        let length = request.headers[.contentLength].flatMap(Int64.init)
-        if (length ?? 0) > 0 || request.headers[.transferEncoding] != nil {
-            upstream.body = .stream(request.body, length: length.map { .known($0) } ?? .unknown)
+        let headers = Self.forwardedHeaders(request, host: host, client: context)
+        var attempts = 0
+        while true {
+            attempts += 1
+            let lease: MicroLease
+            do {
+                lease = try await supervisor.acquire(spec)
+            } catch {
+                context.logger.warning("Micro failed to start", metadata: ["micro": "\(spec.key)", "reason": "\(error.message)"])
+                return InstancePages.microFailed(instance: instanceName, message: error.message, log: supervisor.recentLog(spec))
+            }
+            var upstream = HTTPClientRequest(url: "http://127.0.0.1:\(lease.port)\(path)")
+            upstream.method = HTTPMethod(rawValue: request.method.rawValue)
+            upstream.headers = headers
+            if body.readableBytes > 0 || request.headers[.contentLength] != nil { upstream.body = .bytes(body) }
+            do {
+                return Self.relay(try await client.execute(upstream, timeout: timeout), holding: lease)
+            } catch {
+                let again = attempts == 1 ? await Self.isWorthRetrying(error, method: request.method, lease: lease) : false
+                await lease.release()
+                if again { continue }
+                context.logger.warning("Micro did not answer", metadata: ["micro": "\(spec.key)", "error": "\(error)"])
+                return InstancePages.microFailed(
+                    instance: instanceName, message: "The micro '\(spec.micro)' did not answer: \(error)",
+                    log: supervisor.recentLog(spec))
+            }
         }
-        let response: HTTPClientResponse
-        do {
-            response = try await client.execute(upstream, timeout: timeout)
-        } catch {
-            await lease.release()
-            context.logger.warning("Micro did not answer", metadata: ["micro": "\(spec.key)", "error": "\(error)"])
-            return InstancePages.microFailed(
-                instance: instanceName, message: "The micro '\(spec.micro)' did not answer: \(error)", log: supervisor.recentLog(spec))
-        }
+    }
+
+    /// Whether a failed request may be sent once more: when the connection was refused (the
+    /// micro died after its last answer; nothing was sent, and the next try waits for its
+    /// restart), or when an idempotent request met a kept-alive connection the micro had just
+    /// closed while the micro itself is alive (a crash it caused is never repeated).
+    static func isWorthRetrying(_ error: any Error, method: HTTPRequest.Method, lease: MicroLease) async -> Bool {
+        if error is NIOConnectionError || (error as? IOError)?.errnoCode == ECONNREFUSED { return true }
+        let closed =
+            (error as? HTTPClientError) == .remoteConnectionClosed || (error as? ChannelError) == .ioOnClosedChannel
+            || (error as? IOError)?.errnoCode == ECONNRESET
+        guard closed, [.get, .head, .options, .put, .delete].contains(method) else { return false }
+        // A crashing process closes its sockets a moment before it is reported as ended.
+        try? await Task.sleep(for: .milliseconds(20))
+        return await lease.microIsAlive()
+    }
+
+    /// The micro's response, streamed to the client; the lease ends with the body.
+    static func relay(_ response: HTTPClientResponse, holding lease: MicroLease) -> Response {
         var headers = HTTPFields()
         for (name, value) in response.headers where !Self.hopByHop.contains(name.lowercased()) {
             if let field = HTTPField.Name(name) { headers.append(HTTPField(name: field, value: value)) }
@@ -71,7 +107,10 @@ struct MicroProxy: Sendable {
         }
         for field in request.headers {
             let name = field.name.canonicalName
-            if hopByHop.contains(name) || connectionTokens.contains(name) || name.hasPrefix("x-forwarded-") { continue }
+            // The client sets the length of the body it sends.
+            if hopByHop.contains(name) || connectionTokens.contains(name) || name.hasPrefix("x-forwarded-") || name == "content-length" {
+                continue
+            }
             headers.add(name: field.name.rawName, value: field.value)
         }
         if headers["host"].isEmpty { headers.add(name: "Host", value: host) }

@@ -23,6 +23,10 @@ actor MicroRunner {
     private var startedAt = ContinuousClock.now
     /// Crashes and failed starts since the micro last ran for a while.
     private var failures = 0
+    /// When a restart after a crash is due, while one is scheduled.
+    private var restartAt: ContinuousClock.Instant?
+    /// Requests wait for a restart due within this long; later ones get a 502 at once.
+    static let longestWaitForRestart = Duration.seconds(5)
 
     init(spec: MicroSpec, launcher: any Launcher, settings: SupervisorSettings) {
         self.spec = spec
@@ -59,6 +63,10 @@ actor MicroRunner {
             guard case .starting(let task, _) = phase else { throw startFailure("ended") }
             return try await Self.outcome(of: task).port
         case .starting(let task, _):
+            if let restartAt, restartAt - .now > Self.longestWaitForRestart {
+                let wait = Int((restartAt - .now).components.seconds) + 1
+                throw startFailure("crashed \(failures) times in a row; it restarts in \(wait) s")
+            }
             return try await Self.outcome(of: task).port
         case .failed(let error, let retryAt) where ContinuousClock.now < retryAt:
             throw error
@@ -79,6 +87,7 @@ actor MicroRunner {
 
     @discardableResult
     private func start(after delay: Duration) -> Task<MicroProcess, any Error> {
+        restartAt = delay > .zero ? .now + delay : nil
         generation += 1
         let generation = generation
         let task = Task { () async throws -> MicroProcess in
@@ -133,6 +142,7 @@ actor MicroRunner {
         }
         log.note("ready in \(Self.milliseconds(clock.now - began)) ms")
         startedAt = .now
+        restartAt = nil
         phase = .running(process)
         return process
     }
@@ -188,6 +198,12 @@ actor MicroRunner {
         case .stopped, .failed:
             break
         }
+    }
+
+    /// Whether the process serving `port` is still the running one and has not ended.
+    func isServing(port: Int) -> Bool {
+        guard case .running(let process) = phase else { return false }
+        return process.port == port && process.endStatus == nil
     }
 
     var isRunning: Bool {

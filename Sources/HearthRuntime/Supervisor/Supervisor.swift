@@ -105,4 +105,10 @@ public struct MicroLease: Sendable {
     public func release() async {
         await runner.release()
     }
+
+    /// Whether the micro process behind this lease is still running (a failed request tells
+    /// a dropped keep-alive connection from a crash by it).
+    public func microIsAlive() async -> Bool {
+        await runner.isServing(port: port)
+    }
 }
