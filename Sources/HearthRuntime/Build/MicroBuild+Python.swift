@@ -79,10 +79,27 @@ extension MicroBuild {
         return Requirements(bytes: bytes, directory: sourceDirectory)
     }
 
-    /// Asks `tools.python` for its version and real path; it must be 3.8 or later with `venv`.
+    /// The interpreter for this micro: the engine's own version (`python3.9` for `python3.9`)
+    /// when the node has it and uses the default `python3`, since unpinned requirements then
+    /// resolve as they did on Deta; else `tools.python`, with a step line saying so.
     private func probePython() async throws(BuildError) -> PythonInterpreter {
-        guard let python = tools.executable(tools.python) else {
-            throw BuildError(BuildError.toolMissing, "\(tools.python) was not found; install \(Self.install)")
+        let wanted = micro.engine.rawValue
+        if tools.python == "python3", let python = tools.executable(wanted), let found = try? await probe(python) {
+            return found
+        }
+        let interpreter = try await probe(tools.python)
+        if tools.python == "python3", !interpreter.version.hasPrefix(wanted.dropFirst(6) + ".") {
+            progress.step(
+                "\(wanted) is not installed here; building \(micro.name) with Python \(interpreter.version) "
+                    + "(unpinned requirements may resolve to newer releases than on Deta)")
+        }
+        return interpreter
+    }
+
+    /// Asks a Python for its version and real path; it must be 3.8 or later with `venv`.
+    private func probe(_ name: String) async throws(BuildError) -> PythonInterpreter {
+        guard let python = tools.executable(name) else {
+            throw BuildError(BuildError.toolMissing, "\(name) was not found; install \(Self.install)")
         }
         let script = """
             import sys, venv, importlib.util
@@ -95,7 +112,7 @@ extension MicroBuild {
         ).run { _ in }
         let lines = Array(result.lastLines.suffix(3))
         guard result.succeeded, lines.count == 3 else {
-            throw BuildError(BuildError.toolMissing, "\(tools.python) cannot create virtual environments; install \(Self.install)")
+            throw BuildError(BuildError.toolMissing, "\(name) cannot create virtual environments; install \(Self.install)")
         }
         let parts = lines[0].split(separator: ".").compactMap { Int($0) }
         guard parts.count == 3, (parts[0], parts[1]) >= (3, 8) else {
