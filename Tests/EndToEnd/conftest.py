@@ -459,3 +459,7 @@ def deta_sdk(node, shared_collection, monkeypatch):
 
     assert Path(deta.__file__).resolve().is_relative_to(SDK_PYTHON), deta.__file__
     return deta
+
+
+# The `serve` fixture of the hearth_serve tests (test_hearth_serve_*.py).
+from hearth_serve_helpers import serve  # noqa: E402,F401
