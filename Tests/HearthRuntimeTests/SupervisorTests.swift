@@ -83,6 +83,14 @@ struct SupervisorTests {
         }
     }
 
+    @Test("A starting micro's port is probed every millisecond for a second, then every 10 ms")
+    func probeSchedule() {
+        #expect(MicroRunner.probePause(after: .zero) == .milliseconds(1))
+        #expect(MicroRunner.probePause(after: .milliseconds(999)) == .milliseconds(1))
+        #expect(MicroRunner.probePause(after: .seconds(1)) == .milliseconds(10))
+        #expect(MicroRunner.probePause(after: .seconds(25)) == .milliseconds(10))
+    }
+
     @Test("A micro that exits at start fails with its reason and log, and is not retried at once")
     func failedStart() async throws {
         try await withTemporaryDirectory { directory in

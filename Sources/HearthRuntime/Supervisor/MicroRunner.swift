@@ -120,7 +120,6 @@ actor MicroRunner {
         }
         OrphanReaper.record(process.pid, for: spec)
         log.note("starting pid \(process.pid) on port \(port): \(spec.arguments.joined(separator: " "))")
-        var pause = Duration.milliseconds(1)
         while !PortProbe.isListening(port) {
             if process.hasExited {
                 throw settle(generation: generation, failure: startFailure("exited before listening on $PORT (\(port))"))
@@ -133,8 +132,7 @@ actor MicroRunner {
                         "did not listen on $PORT (\(port)) within \(settings.startTimeout); a micro must serve HTTP on 0.0.0.0:$PORT"
                     ))
             }
-            try? await Task.sleep(for: pause)
-            pause = min(pause * 2, .milliseconds(20))
+            try? await Task.sleep(for: Self.probePause(after: clock.now - began))
         }
         guard case .starting(_, generation) = phase else {
             await process.stop(grace: settings.stopGrace)
@@ -145,6 +143,13 @@ actor MicroRunner {
         restartAt = nil
         phase = .running(process)
         return process
+    }
+
+    /// The wait between two probes of a starting micro's port: 1 ms during its first second, so
+    /// the request that woke it waits at most about a millisecond more than the start itself (a
+    /// refused connect on loopback costs microseconds), then 10 ms for slow starters.
+    static func probePause(after elapsed: Duration) -> Duration {
+        elapsed < .seconds(1) ? .milliseconds(1) : .milliseconds(10)
     }
 
     private func startFailure(_ reason: String) -> RuntimeError {
