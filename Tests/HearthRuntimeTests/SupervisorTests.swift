@@ -48,7 +48,7 @@ struct SupervisorTests {
             let first = try await supervisor.acquire(spec)
             await first.release()
             try await Task.sleep(for: .milliseconds(300))
-            let runner = try #require(await supervisor.runnerForTesting(spec))
+            let runner = try #require(supervisor.runnerForTesting(spec))
             #expect(await runner.stopIfIdle())
             #expect(!PortProbe.isListening(first.port))
             let second = try await supervisor.acquire(spec)
