@@ -12,18 +12,21 @@ enum ControlRoutes {
         let group = router.group("/__hearth/control/instances/:id")
         group.post("restart") { request, context in
             try authorize(request, context, apps)
+            apps.catalog.invalidate()
             await apps.supervisor.stop(instance: try context.parameters.require("id"))
             return JSONResponse.raw(.ok, "{\"restarted\":true}")
         }
         group.post("stop") { request, context in
             try authorize(request, context, apps)
             let id = try context.parameters.require("id")
+            apps.catalog.invalidate()
             await apps.supervisor.stop(instance: id)
             collections.close(id)
             return JSONResponse.raw(.ok, "{\"stopped\":true}")
         }
         group.post("actions/:action") { request, context in
             try authorize(request, context, apps)
+            apps.catalog.invalidate()
             let info = try await registry.instance(try context.parameters.require("id"))
             let actionID = try context.parameters.require("action")
             guard let instance = try await apps.catalog.instance(slug: info.slug),

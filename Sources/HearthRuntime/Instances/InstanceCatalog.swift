@@ -6,6 +6,11 @@ import Synchronization
 /// Finds the instance behind a host name and prepares it to serve: its Spacefile read from
 /// the installed copy, each micro's start command and environment. Answers are cached until
 /// the registry changes (an install, a removal, an env change, from any process).
+///
+/// Whether it changed is asked at most every `recheckInterval` (reading SQLite's data version
+/// on every request cost the proxy and static paths about an eighth of their CPU), so a change
+/// made by another process shows within that interval; the control API calls `invalidate()`,
+/// so what the CLI changed before `hearth app restart` or `rm` shows at once.
 public final class InstanceCatalog: Sendable {
     let registry: Registry
     let layout: DataLayout
@@ -19,7 +24,16 @@ public final class InstanceCatalog: Sendable {
         /// Hashes of instances' internal API keys → slugs, as of `keysVersion`.
         var internalKeys: [String: String] = [:]
         var keysVersion: Int64 = -1
+        /// When `version` was last read and found current; cached instances are served without
+        /// asking again until `recheckInterval` after it.
+        var checkedAt: ContinuousClock.Instant?
+        /// Counts `invalidate()` calls, so that a lookup which read the version before one does
+        /// not mark the cache fresh after it.
+        var invalidations = 0
     }
+
+    /// How long cached instances are served without asking whether the registry changed.
+    static let recheckInterval: Duration = .milliseconds(10)
 
     public init(registry: Registry, layout: DataLayout, builder: Builder, address: NodeAddress = NodeAddress()) {
         self.registry = registry
@@ -32,16 +46,28 @@ public final class InstanceCatalog: Sendable {
         get { state.withLock { $0.address } }
         set {
             state.withLock { state in
+                let invalidations = state.invalidations
                 state = State()
                 state.address = newValue
+                state.invalidations = invalidations + 1
             }
         }
     }
 
     /// The instance answering at `slug`, or `nil` if there is none.
     public func instance(slug: String) async throws(RegistryError) -> LoadedInstance? {
+        let now = ContinuousClock.now
+        let (fresh, invalidations) = state.withLock { state in
+            (state.checkedAt.map { now - $0 < Self.recheckInterval } == true ? state.loaded[slug] : nil, state.invalidations)
+        }
+        if let fresh { return fresh }
         let version = try registry.changeVersion()
-        if let cached = state.withLock({ $0.version == version ? $0.loaded[slug] : nil }) { return cached }
+        let cached = state.withLock { state -> LoadedInstance? in
+            guard state.version == version else { return nil }
+            if state.invalidations == invalidations { state.checkedAt = now }
+            return state.loaded[slug]
+        }
+        if let cached { return cached }
         guard let info = try await registry.instance(slug: slug) else { return nil }
         let loaded = try await load(info)
         state.withLock { state in
@@ -52,6 +78,15 @@ public final class InstanceCatalog: Sendable {
             state.loaded[slug] = loaded
         }
         return loaded
+    }
+
+    /// Makes the next lookup ask the registry whether it changed: for the control API, which
+    /// the CLI calls right after changing the registry.
+    public func invalidate() {
+        state.withLock { state in
+            state.checkedAt = nil
+            state.invalidations += 1
+        }
     }
 
     /// The instance whose internal API key (its micros' `DETA_API_KEY`) this is: how micros
