@@ -53,6 +53,9 @@ final class UpstreamClient: Sendable {
             // Micros are on loopback and known to listen: a refused connection means the process is
             // gone (a request racing its crash), so fail at once rather than retry until the connect timeout.
             configuration.connectionPool.retryConnectionEstablishment = false
+            // No request spans: the node installs no tracer, and building them for the no-op one
+            // cost the proxy about 5% of its throughput.
+            configuration.tracing.tracer = nil
             let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
             created = client
             return client
