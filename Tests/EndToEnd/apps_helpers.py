@@ -12,29 +12,16 @@ import http.client
 import json
 import re
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
 import requests
 
-from conftest import CLI_TIMEOUT, HEARTH_BIN, HTTP_TIMEOUT, REPO, BaseClient, DriveClient, Node, describe
+from conftest import CLI_TIMEOUT, HEARTH_BIN, HTTP_TIMEOUT, REPO, BaseClient, DriveClient, Node, describe, wait_for  # noqa: F401
 
 FIXTURES = REPO / "Tests" / "Fixtures" / "apps"
 INSTALL_TIMEOUT = 300  # a build may install packages from PyPI
 TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ ")
-
-
-def wait_for(condition, timeout: float, message: str = "condition", interval: float = 0.05):
-    """Polls `condition()` until it returns something truthy (returned) or `timeout` passes."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out after {timeout}s waiting for {message}")
-        time.sleep(interval)
 
 
 def pid_alive(pid: int) -> bool:

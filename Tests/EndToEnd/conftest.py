@@ -461,5 +461,17 @@ def deta_sdk(node, shared_collection, monkeypatch):
     return deta
 
 
+def wait_for(condition, timeout: float, message: str = "condition", interval: float = 0.05):
+    """Polls `condition()` until it returns something truthy (returned) or `timeout` passes."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out after {timeout}s waiting for {message}")
+        time.sleep(interval)
+
+
 # The `serve` fixture of the hearth_serve tests (test_hearth_serve_*.py).
 from hearth_serve_helpers import serve  # noqa: E402,F401

@@ -13,13 +13,12 @@ import shutil
 import sqlite3
 import stat
 import threading
-import time
 from pathlib import Path
 
 import pytest
 import requests
 
-from conftest import DriveClient, assert_errors, describe, json_of
+from conftest import DriveClient, assert_errors, describe, json_of, wait_for
 
 MiB = 1024 * 1024
 HEADER = 48
@@ -81,18 +80,6 @@ def flip_byte(path: Path, offset: int) -> None:
         assert len(byte) == 1, f"{path} is shorter than {offset + 1} bytes"
         f.seek(offset)
         f.write(bytes([byte[0] ^ 0x40]))
-
-
-def wait_for(condition, timeout: float, what: str):
-    """Polls `condition` until it returns something truthy; fails after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(0.05)
 
 
 def wait_for_log(node, text: str, timeout: float = 10) -> None:
