@@ -20,6 +20,13 @@ struct APIAccess: Sendable {
         return try await registry.authenticate(key)
     }
 
+    /// `given` when the caller already authenticated the request (the browser proxy on an
+    /// instance host), else the collection its data key opens.
+    func collection(for request: Request, projectID: String, given: CollectionInfo?) async throws -> CollectionInfo? {
+        if let given { return given }
+        return try await collection(for: request, projectID: projectID)
+    }
+
     static let unauthorized = JSONResponse.errors(.unauthorized, "Unauthorized")
 
     /// Deta's response for an error: its status and message, or a generic 500 with the cause

@@ -17,9 +17,7 @@ struct BaseController: Sendable {
     func respond(to request: Request, route: BaseRoute, collection authenticated: CollectionInfo? = nil, logger: Logger) async -> Response {
         if route.action == .preflight { return JSONResponse.preflight }
         do {
-            var collection = authenticated
-            if collection == nil { collection = try await access.collection(for: request, projectID: route.projectID) }
-            guard let collection else {
+            guard let collection = try await access.collection(for: request, projectID: route.projectID, given: authenticated) else {
                 return APIAccess.unauthorized
             }
             try BaseStore.validateName(route.base)

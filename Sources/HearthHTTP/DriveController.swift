@@ -19,9 +19,7 @@ struct DriveController: Sendable {
     {
         if route.action == .preflight { return JSONResponse.preflight }
         do {
-            var collection = authenticated
-            if collection == nil { collection = try await access.collection(for: request, projectID: route.projectID) }
-            guard let collection else {
+            guard let collection = try await access.collection(for: request, projectID: route.projectID, given: authenticated) else {
                 return APIAccess.unauthorized
             }
             try DriveName.validateDrive(route.drive)
