@@ -11,7 +11,7 @@ import Testing
             let venv = fixture.layout.build(micro: "api").appendingPathComponent("venv").path
             let launch = fixture.builder.launch(for: micro, in: fixture.layout)
             let expected = MicroLaunch.process(
-                arguments: [venv + "/bin/python", "-m", "hearth_serve", "main:app"],
+                arguments: [venv + "/bin/python", "-m", "hearth_serve", "main:app", "--host", "127.0.0.1"],
                 environment: [
                     "PATH": "\(venv)/bin", "VIRTUAL_ENV": venv, "PYTHONUNBUFFERED": "1",
                     "PYTHONDONTWRITEBYTECODE": "1", "PYTHONPATH": fixture.root.appendingPathComponent("sdk").path,

@@ -6,7 +6,8 @@ extension Builder {
     /// tools, so the supervisor calls it at every start.
     ///
     /// - `run` given: `/bin/sh -c run`.
-    /// - Python without `run`: `<venv>/bin/python -m hearth_serve main:app`.
+    /// - Python without `run`: `<venv>/bin/python -m hearth_serve main:app --host 127.0.0.1`
+    ///   (the node reaches micros on loopback; nothing else needs to).
     /// - Node without `run`: the framework's built server (`next`: `.next/standalone/server.js`,
     ///   `nuxt`: `.output/server/index.mjs`, `svelte-kit`: `build/index.js`), else `node index.js`,
     ///   else `npm start` if `package.json` has a start script.
@@ -33,7 +34,9 @@ extension Builder {
             "Micro \(micro.name) has no start command: give it a `run` in the Spacefile", workingDirectory: source)
         switch micro.engine.family {
         case .python:
-            return start([MicroBuild.venv(of: micro, in: layout).path + "/bin/python", "-m", "hearth_serve", "main:app"])
+            return start([
+                MicroBuild.venv(of: micro, in: layout).path + "/bin/python", "-m", "hearth_serve", "main:app", "--host", "127.0.0.1",
+            ])
         case .node:
             let exists = { (file: String) in FileTree.followedKind(atPath: source.appendingPathComponent(file).path) == .file }
             let command: [String]
