@@ -1,6 +1,6 @@
 """Apps built the way Deta built them: a Flask app with no `run` and packages from PyPI
-(requirements in UTF-16, with a `deta` line Hearth satisfies itself), and a C micro compiled
-by its `commands` (engine `custom`)."""
+(requirements in UTF-16, with a `deta` line Hearth satisfies itself), a Node micro with no `run`
+(`node index.js`), and a C micro compiled by its `commands` (engine `custom`)."""
 from __future__ import annotations
 
 import os
@@ -14,7 +14,7 @@ from conftest import json_of
 @pytest.fixture(scope="module")
 def node(tmp_path_factory):
     with module_node(tmp_path_factory, "engines") as n:
-        n.installed = {app: n.install_ok(app) for app in ("flask-hello", "custom-bin")}
+        n.installed = {app: n.install_ok(app) for app in ("flask-hello", "custom-bin", "node-hello")}
         yield n
 
 
@@ -66,3 +66,9 @@ def test_include_keeps_only_the_listed_paths(node):
     app = node.instance_dir(node.installed["custom-bin"]["id"]) / "app"
     assert (app / "tiny-server").exists()
     assert not (app / "tiny-server.c").exists()
+
+
+def test_node_micro_without_run_starts_index_js(node):
+    seen = json_of(node.get("node-hello", "/some/path?x=1"), 200)
+    assert seen == {"engine": "node", "path": "/some/path?x=1", "micro": "hello", "hasKey": True}
+    assert node.running("node-hello") == ["hello"]
