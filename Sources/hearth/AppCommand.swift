@@ -9,8 +9,8 @@ struct AppCommand: AsyncParsableCommand {
         commandName: "app",
         abstract: "Install and run apps: each instance gets its own host, Base and Drive.",
         discussion: """
-            An app is a directory with a Spacefile (Deta Space's format). Installing it builds
-            it and gives the new instance its own host, http://<name>.localhost:4200 on a node
+            An app is a directory with a Spacefile (Deta Space's format). Installing it builds \
+            it and gives the new instance its own host, http://<name>.localhost:4200 on a node \
             with default settings. Micros start on the first request and sleep when idle.
             """,
         subcommands: [

@@ -10,9 +10,9 @@ struct AppInstall: AsyncParsableCommand {
         commandName: "install",
         abstract: "Install an app from a directory holding its Spacefile, as a new instance.",
         discussion: """
-            The app is copied (leaving out what .spaceignore and Deta's defaults exclude), each
-            micro is built (a Python virtual environment from requirements.txt; committed
-            node_modules for Node; `commands`), and the instance gets its own collection and host.
+            The app is copied (leaving out what .spaceignore and Deta's defaults exclude), each \
+            micro is built (a Python virtual environment from requirements.txt; committed \
+            node_modules for Node; `commands`), and the instance gets its own collection and host. \
             Installing the same directory twice gives two instances with separate data.
             """)
 
