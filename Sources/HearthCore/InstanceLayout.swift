@@ -26,4 +26,8 @@ public struct InstanceLayout: Sendable {
     public var buildLog: URL { directory.appendingPathComponent("logs/build.log") }
     /// Keys the micros are given (data key, internal API key); 0600 files in a 0700 directory.
     public var secrets: URL { directory.appendingPathComponent("secrets") }
+    /// The instance's data key, its micros' `DETA_PROJECT_KEY`.
+    public var dataKeyFile: URL { secrets.appendingPathComponent("data.key") }
+    /// The key its micros call each other with, their `DETA_API_KEY`.
+    public var internalKeyFile: URL { secrets.appendingPathComponent("api.key") }
 }

@@ -28,9 +28,9 @@ public struct HearthNode: Sendable {
             registry: registry, layout: layout, builder: Builder(tools: .standard(for: layout)),
             address: NodeAddress(domain: settings.domain, port: configuration.port))
         let apps = AppServices(
-            catalog: catalog, supervisor: Supervisor(settings: supervision), controlToken: Secrets.secret(),
-            requestTimeout: .nanoseconds(Int64(settings.requestTimeout.components.seconds) * 1_000_000_000),
-            maxRequestBytes: settings.maxRequestBytes)
+            catalog: catalog, supervisor: Supervisor(settings: supervision), registry: registry, controlToken: Secrets.secret(),
+            requestTimeout: .nanoseconds(settings.requestTimeout.nanoseconds), maxRequestBytes: settings.maxRequestBytes,
+            logger: logger)
         services = NodeServices(
             registry: registry,
             collections: OpenCollections(
@@ -59,12 +59,9 @@ public struct HearthNode: Sendable {
         let purge = MaintenanceService(collections: services.collections, interval: configuration.expiryPurgeInterval, logger: logger)
         var runners: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: purge)]
         if let apps = services.apps {
-            let scheduler = ActionScheduler(
-                catalog: apps.catalog, supervisor: apps.supervisor, registry: services.registry, delivery: ActionPoster(apps: apps),
-                logger: logger)
             runners += [
                 .init(service: IdleSweepService(supervisor: apps.supervisor, logger: logger)),
-                .init(service: ActionSchedulerService(scheduler: scheduler)),
+                .init(service: ActionSchedulerService(scheduler: apps.scheduler)),
             ]
         }
         let group = ServiceGroup(

@@ -48,12 +48,7 @@ struct AppRestart: AsyncParsableCommand {
         guard let node = NodeControl(layout: options.layout) else {
             return print("The node is not running; '\(info.slug)' starts fresh on its first request after `hearth serve`.")
         }
-        do {
-            try await node.restart(info.id)
-        } catch {
-            FileHandle.standardError.write(Data("error: cannot reach the node at \(node.info.url): \(error)\n".utf8))
-            throw ExitCode(1)
-        }
+        try await failing { try await node.restart(info.id) }
         print("Restarted '\(info.slug)': its micros start on the next request.")
     }
 }

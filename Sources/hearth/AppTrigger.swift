@@ -17,13 +17,6 @@ struct AppTrigger: AsyncParsableCommand {
         guard let node = NodeControl(layout: options.layout) else {
             throw ValidationError("The node is not running; start it with `hearth serve` first.")
         }
-        let result: String
-        do {
-            result = try await node.trigger(info.id, action: action)
-        } catch {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-            throw ExitCode(1)
-        }
-        print(result)
+        print(try await failing { try await node.trigger(info.id, action: action) })
     }
 }

@@ -1,8 +1,12 @@
 import AsyncHTTPClient
 import Foundation
 import HearthCore
+import HearthRuntime
 import NIOCore
 import NIOHTTP1
+
+/// A failed call to the running node's control API.
+typealias ControlError = ModuleError<NodeControl>
 
 /// The local CLI's line to a running node (its control API, found through `run/node.json`).
 struct NodeControl {
@@ -38,26 +42,26 @@ struct NodeControl {
         return result["result"] ?? body
     }
 
-    private func call(_ method: HTTPMethod, _ path: String) async throws -> String {
+    /// The control API's answer to one call; any failure is a `ControlError` that says what happened.
+    private func call(_ method: HTTPMethod, _ path: String) async throws(ControlError) -> String {
         var request = HTTPClientRequest(url: "\(info.url)/__hearth/control/\(path)")
         request.method = method
         request.headers.add(name: "Authorization", value: "Bearer \(info.token)")
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
-        let body = String(buffer: try await response.body.collect(upTo: 1 << 20))
-        guard response.status == .ok else { throw ControlError(status: Int(response.status.code), body: body) }
-        return body
-    }
-
-    struct ControlError: Error, CustomStringConvertible {
-        let status: Int
+        let status: HTTPResponseStatus
         let body: String
-        var description: String { "the node answered \(status): \(body.prefix(300))" }
+        do {
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+            status = response.status
+            body = String(buffer: try await response.body.collect(upTo: 1 << 20))
+        } catch {
+            throw ControlError("cli.node_unreachable", "Cannot reach the node at \(info.url): \(error)")
+        }
+        guard status == .ok else { throw ControlError("cli.node_refused", "The node answered \(status.code): \(body.prefix(300))") }
+        return body
     }
 
     /// Where an instance answers: on the running node's port, else the default one.
     static func instanceURL(slug: String, node: NodeRunInfo?) -> String {
-        let port = node?.port ?? 4200
-        let domain = node?.domain ?? "localhost"
-        return port == 80 ? "http://\(slug).\(domain)" : "http://\(slug).\(domain):\(port)"
+        "http://" + NodeAddress(domain: node?.domain ?? "localhost", port: node?.port ?? 4200).host(slug: slug)
     }
 }

@@ -1,10 +1,13 @@
 import AsyncHTTPClient
+import HearthRegistry
 import HearthRuntime
+import Logging
 import NIOCore
 import Synchronization
 
 /// What serving apps needs: the instance catalog, the supervisor running micros, the HTTP
-/// client that reaches them, and the token the local CLI uses to control the node.
+/// client that reaches them, the scheduler of their actions, and the token the local CLI uses
+/// to control the node.
 public struct AppServices: Sendable {
     public let catalog: InstanceCatalog
     public let supervisor: Supervisor
@@ -16,17 +19,23 @@ public struct AppServices: Sendable {
     public let requestTimeout: TimeAmount
     /// The largest request body passed on to a micro.
     public let maxRequestBytes: Int
+    /// Runs scheduled actions on time, and on demand (`hearth app trigger`).
+    public let scheduler: ActionScheduler
 
     public init(
-        catalog: InstanceCatalog, supervisor: Supervisor, controlToken: String, requestTimeout: TimeAmount = .seconds(120),
-        maxRequestBytes: Int = 64 * 1024 * 1024
+        catalog: InstanceCatalog, supervisor: Supervisor, registry: Registry, controlToken: String,
+        requestTimeout: TimeAmount = .seconds(120), maxRequestBytes: Int = 64 * 1024 * 1024, logger: Logger
     ) {
         self.catalog = catalog
         self.supervisor = supervisor
         self.controlToken = controlToken
         self.requestTimeout = requestTimeout
         self.maxRequestBytes = maxRequestBytes
-        upstream = UpstreamClient()
+        let upstream = UpstreamClient()
+        self.upstream = upstream
+        scheduler = ActionScheduler(
+            catalog: catalog, supervisor: supervisor, registry: registry,
+            delivery: ActionPoster(upstream: upstream, timeout: requestTimeout), logger: logger)
     }
 
     /// The client that reaches micros: pooled keep-alive HTTP/1.1, no redirects followed, no

@@ -32,10 +32,7 @@ enum ControlRoutes {
             guard let instance = try await apps.catalog.instance(slug: info.slug),
                 let (action, micro) = ActionScheduler.find(actionID, in: instance)
             else { throw HTTPError(.notFound, message: "No action '\(actionID)' in \(info.slug)") }
-            let scheduler = ActionScheduler(
-                catalog: apps.catalog, supervisor: apps.supervisor, registry: registry, delivery: ActionPoster(apps: apps),
-                logger: context.logger)
-            let line = await scheduler.trigger(action, of: micro, in: instance)
+            let line = await apps.scheduler.trigger(action, of: micro, in: instance)
             return JSONResponse.value(.ok, ["result": .string(line)])
         }
         group.get("status") { request, context in

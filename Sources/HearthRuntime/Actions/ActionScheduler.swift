@@ -80,9 +80,7 @@ public final class ActionScheduler: Sendable {
             defer { Task { await lease.release() } }
             let (status, answer) = try await delivery.deliver(body, toPort: lease.port)
             let outcome = (200..<300).contains(status) ? "succeeded" : "failed"
-            let elapsed = (ContinuousClock.now - started).components
-            let milliseconds = elapsed.seconds * 1000 + elapsed.attoseconds / 1_000_000_000_000_000
-            line = "action \(action.id) \(outcome): \(status) in \(milliseconds) ms: \(answer)"
+            line = "action \(action.id) \(outcome): \(status) in \((ContinuousClock.now - started).milliseconds) ms: \(answer)"
         } catch let error as RuntimeError {
             line = "action \(action.id) failed: \(error.message)"
         } catch {

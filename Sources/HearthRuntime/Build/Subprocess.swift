@@ -1,4 +1,5 @@
 import Foundation
+import HearthCore
 import Synchronization
 
 #if canImport(Glibc)
@@ -121,12 +122,5 @@ private final class ProcessGroup: Sendable {
             state.running = false
             return state.timedOut
         }
-    }
-}
-
-extension Duration {
-    var nanoseconds: Int64 {
-        let (seconds, attoseconds) = components
-        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
     }
 }

@@ -50,8 +50,8 @@ public struct Installer: Sendable {
     private func writeSecrets(dataKey: String, in instanceLayout: InstanceLayout) throws {
         let manager = FileManager.default
         try manager.createDirectory(at: instanceLayout.secrets, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        for (name, value) in [("data.key", dataKey), ("api.key", Secrets.secret(length: 40))] {
-            let file = instanceLayout.secrets.appendingPathComponent(name).path
+        for (url, value) in [(instanceLayout.dataKeyFile, dataKey), (instanceLayout.internalKeyFile, Secrets.secret(length: 40))] {
+            let file = url.path
             guard manager.createFile(atPath: file, contents: Data(value.utf8), attributes: [.posixPermissions: 0o600]) else {
                 throw RuntimeError(RuntimeError.launchFailed, "Cannot write \(file)")
             }

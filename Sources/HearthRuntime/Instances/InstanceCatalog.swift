@@ -98,7 +98,7 @@ public final class InstanceCatalog: Sendable {
         if slug == nil, state.withLock({ $0.keysVersion != version }) {
             var keys: [String: String] = [:]
             for info in try await registry.instances() {
-                let file = InstanceLayout(directory: layout.resolve(info.path)).secrets.appendingPathComponent("api.key")
+                let file = InstanceLayout(directory: layout.resolve(info.path)).internalKeyFile
                 let key = Self.readSecret(file)
                 if !key.isEmpty { keys[Secrets.hash(key)] = info.slug }
             }
@@ -131,8 +131,7 @@ public final class InstanceCatalog: Sendable {
         }
         let overrides = try await registry.environment(instance: info.id)
         let keys = MicroEnvironment.Keys(
-            dataKey: Self.readSecret(instanceLayout.secrets.appendingPathComponent("data.key")),
-            apiKey: Self.readSecret(instanceLayout.secrets.appendingPathComponent("api.key")))
+            dataKey: Self.readSecret(instanceLayout.dataKeyFile), apiKey: Self.readSecret(instanceLayout.internalKeyFile))
         let address = self.address
         let micros = spacefile.micros.map { micro -> LoadedMicro in
             switch builder.launch(for: micro, in: instanceLayout) {
@@ -144,6 +143,7 @@ public final class InstanceCatalog: Sendable {
                     address: address)
                 let spec = MicroSpec(
                     instanceID: info.id, micro: micro.name, arguments: arguments, environment: environment,
+                    portVariables: MicroEnvironment.portVariables(of: micro),
                     workingDirectory: workingDirectory, instanceDirectory: instanceLayout.directory,
                     log: instanceLayout.log(micro: micro.name))
                 return LoadedMicro(micro: micro, target: .process(spec))

@@ -65,8 +65,12 @@ enum MicroEnvironment {
                 "HEARTH_API_URL": address.apiURL,
             ],
             uniquingKeysWith: { $1 })
-        // `uvicorn main:app` without `--port` listens on UVICORN_PORT; each start fills it with $PORT.
-        if micro.engine.family == .python { environment["UVICORN_PORT"] = "" }
         return environment
+    }
+
+    /// The variables each start sets to the port it chose: `PORT`, and for Python
+    /// `UVICORN_PORT`, which `uvicorn main:app` without `--port` listens on.
+    static func portVariables(of micro: Micro) -> [String] {
+        micro.engine.family == .python ? ["PORT", "UVICORN_PORT"] : ["PORT"]
     }
 }

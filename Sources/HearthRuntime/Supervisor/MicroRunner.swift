@@ -1,4 +1,5 @@
 import Foundation
+import HearthCore
 
 /// The life of one micro: started by its first request, stopped when idle, restarted with
 /// growing delays after crashes. Requests that arrive while it starts wait for it.
@@ -101,9 +102,8 @@ actor MicroRunner {
     private func launch(generation: Int) async throws -> MicroProcess {
         let port = try PortProbe.freePort()
         var environment = spec.environment
-        environment["PORT"] = String(port)
+        for name in spec.portVariables { environment[name] = String(port) }
         environment[OrphanReaper.marker] = spec.key
-        if environment["UVICORN_PORT"] != nil { environment["UVICORN_PORT"] = String(port) }
         let request = LaunchRequest(
             arguments: spec.arguments, environment: environment, workingDirectory: spec.workingDirectory,
             instanceDirectory: spec.instanceDirectory, output: -1)
@@ -138,7 +138,7 @@ actor MicroRunner {
             await process.stop(grace: settings.stopGrace)
             throw RuntimeError(RuntimeError.stopped, "The micro was stopped while starting")
         }
-        log.note("ready in \(Self.milliseconds(clock.now - began)) ms")
+        log.note("ready in \((clock.now - began).milliseconds) ms")
         startedAt = .now
         restartAt = nil
         phase = .running(process)
@@ -214,9 +214,5 @@ actor MicroRunner {
     var isRunning: Bool {
         if case .running = phase { return true }
         return false
-    }
-
-    private static func milliseconds(_ duration: Duration) -> Int {
-        Int(duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000)
     }
 }

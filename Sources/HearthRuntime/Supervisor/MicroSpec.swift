@@ -5,20 +5,23 @@ public struct MicroSpec: Sendable, Equatable {
     public var instanceID: String
     public var micro: String
     public var arguments: [String]
-    /// The environment without `PORT`, which each start chooses.
+    /// The environment without the port, which each start chooses.
     public var environment: [String: String]
+    /// The variables set to the chosen port (`PORT`, and `UVICORN_PORT` for Python).
+    public var portVariables: [String]
     public var workingDirectory: URL
     public var instanceDirectory: URL
     public var log: URL
 
     public init(
-        instanceID: String, micro: String, arguments: [String], environment: [String: String], workingDirectory: URL,
-        instanceDirectory: URL, log: URL
+        instanceID: String, micro: String, arguments: [String], environment: [String: String], portVariables: [String] = ["PORT"],
+        workingDirectory: URL, instanceDirectory: URL, log: URL
     ) {
         self.instanceID = instanceID
         self.micro = micro
         self.arguments = arguments
         self.environment = environment
+        self.portVariables = portVariables
         self.workingDirectory = workingDirectory
         self.instanceDirectory = instanceDirectory
         self.log = log
