@@ -51,6 +51,8 @@ public struct AppSettings: Sendable {
     public var requestTimeout: Duration = .seconds(120)
     /// The largest request body a micro is sent (Deta's limit was 5.5 MB); larger ones get 413.
     public var maxRequestBytes = 64 * 1024 * 1024
+    /// What each instance may use unless its owner set otherwise.
+    public var limits = InstanceLimits()
 
     public init() {}
 }

@@ -31,12 +31,12 @@ struct SupervisorTests {
             let spec = Self.spec(directory, Self.server)
             #expect(await supervisor.runningMicros(instance: "inst").isEmpty)
             let lease = try await supervisor.acquire(spec)
-            #expect(PortProbe.isListening(lease.port))
+            #expect(HostNetwork.shared.isListening(port: lease.port))
             #expect(await supervisor.runningMicros(instance: "inst") == ["web"])
             #expect(supervisor.recentLog(spec).contains { $0.contains("[hearth] ready in") })
             await lease.release()
             await supervisor.stopAll()
-            #expect(!PortProbe.isListening(lease.port))
+            #expect(!HostNetwork.shared.isListening(port: lease.port))
         }
     }
 
@@ -50,9 +50,9 @@ struct SupervisorTests {
             try await Task.sleep(for: .milliseconds(300))
             let runner = try #require(supervisor.runnerForTesting(spec))
             #expect(await runner.stopIfIdle())
-            #expect(!PortProbe.isListening(first.port))
+            #expect(!HostNetwork.shared.isListening(port: first.port))
             let second = try await supervisor.acquire(spec)
-            #expect(PortProbe.isListening(second.port))
+            #expect(HostNetwork.shared.isListening(port: second.port))
             #expect(await !runner.stopIfIdle(), "a leased micro is never idle")
             await second.release()
             await supervisor.stopAll()
@@ -77,7 +77,7 @@ struct SupervisorTests {
                 await lease.release()
             }
             let port = try #require(restarted)
-            #expect(PortProbe.isListening(port))
+            #expect(HostNetwork.shared.isListening(port: port))
             #expect(supervisor.recentLog(spec).contains { $0.contains("was killed by signal 9; restarting in") })
             await supervisor.stopAll()
         }

@@ -24,8 +24,17 @@ public struct LaunchRequest: Sendable {
 /// Starts micro processes. The plain launcher runs them as children of the node; a
 /// sandboxing launcher wraps the same request in namespaces and limits.
 public protocol Launcher: Sendable {
+    /// The network the micros of `spec`'s instance listen in, prepared on first use.
+    func network(for spec: MicroSpec) throws(RuntimeError) -> any MicroNetwork
     /// Starts the process in its own process group and returns its pid (also the group id).
     func launch(_ request: LaunchRequest) throws(RuntimeError) -> Int32
     /// Whether processes it starts are isolated from each other and the node; shown to the owner.
     var isolates: Bool { get }
+    /// What an instance's processes use now; `nil` where the launcher cannot tell.
+    func usage(instanceID: String) -> ResourceUsage?
+}
+
+extension Launcher {
+    /// What an instance's processes use now; `nil` where the launcher cannot tell (unisolated).
+    public func usage(instanceID: String) -> ResourceUsage? { nil }
 }

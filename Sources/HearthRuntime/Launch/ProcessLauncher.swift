@@ -13,6 +13,8 @@ public struct ProcessLauncher: Launcher {
 
     public var isolates: Bool { false }
 
+    public func network(for spec: MicroSpec) -> any MicroNetwork { HostNetwork.shared }
+
     public func launch(_ request: LaunchRequest) throws(RuntimeError) -> Int32 {
         guard let executable = request.arguments.first else {
             throw RuntimeError(RuntimeError.launchFailed, "No command to run")

@@ -9,13 +9,13 @@ import Synchronization
 /// its exit collected by a waiter thread and reported once.
 final class MicroProcess: Sendable {
     let pid: Int32
-    let port: Int
+    let endpoint: MicroEndpoint
     private let exitStatus = Mutex<Int32?>(nil)
 
     /// Starts `request` (its `output` is replaced by a pipe into `log`) and calls `onExit`
     /// with the wait status when the process ends.
     init(
-        launcher: any Launcher, request: LaunchRequest, port: Int, log: MicroLog,
+        launcher: any Launcher, request: LaunchRequest, endpoint: MicroEndpoint, log: MicroLog,
         onExit: @escaping @Sendable (Int32) -> Void
     ) throws(RuntimeError) {
         var fds: [Int32] = [-1, -1]
@@ -34,7 +34,7 @@ final class MicroProcess: Sendable {
         }
         close(fds[1])
         self.pid = pid
-        self.port = port
+        self.endpoint = endpoint
         let reader = fds[0]
         Thread.detachNewThread {
             var buffer = [UInt8](repeating: 0, count: 64 * 1024)

@@ -36,12 +36,12 @@ actor MicroRunner {
         log = MicroLog(file: spec.log)
     }
 
-    /// The port of the running micro, starting it if needed. Pair every success with `release()`.
-    func acquire() async throws(RuntimeError) -> Int {
+    /// Where the running micro answers, starting it if needed. Pair every success with `release()`.
+    func acquire() async throws(RuntimeError) -> MicroEndpoint {
         inFlight += 1
         lastActive = .now
         do {
-            return try await port()
+            return try await endpoint()
         } catch {
             inFlight -= 1
             throw error
@@ -53,26 +53,26 @@ actor MicroRunner {
         lastActive = .now
     }
 
-    private func port() async throws(RuntimeError) -> Int {
+    private func endpoint() async throws(RuntimeError) -> MicroEndpoint {
         switch phase {
         case .running(let process):
             // Ended, its exit not handled yet (a request right after a crash): restart it now
             // rather than hand out a port nobody listens on, which the proxy's client would
             // keep trying until its connect timeout.
-            guard let status = process.endStatus else { return process.port }
+            guard let status = process.endStatus else { return process.endpoint }
             exited(generation: generation, status: status)
             guard case .starting(let task, _) = phase else { throw startFailure("ended") }
-            return try await Self.outcome(of: task).port
+            return try await Self.outcome(of: task).endpoint
         case .starting(let task, _):
             if let restartAt, restartAt - .now > Self.longestWaitForRestart {
                 let wait = Int((restartAt - .now).components.seconds) + 1
                 throw startFailure("crashed \(failures) times in a row; it restarts in \(wait) s")
             }
-            return try await Self.outcome(of: task).port
+            return try await Self.outcome(of: task).endpoint
         case .failed(let error, let retryAt) where ContinuousClock.now < retryAt:
             throw error
         case .failed, .stopped:
-            return try await Self.outcome(of: start(after: .zero)).port
+            return try await Self.outcome(of: start(after: .zero)).endpoint
         }
     }
 
@@ -100,7 +100,8 @@ actor MicroRunner {
     }
 
     private func launch(generation: Int) async throws -> MicroProcess {
-        let port = try PortProbe.freePort()
+        let network = try launcher.network(for: spec)
+        let port = try network.freePort()
         var environment = spec.environment
         for name in spec.portVariables { environment[name] = String(port) }
         environment[OrphanReaper.marker] = spec.key
@@ -111,7 +112,9 @@ actor MicroRunner {
         let began = clock.now
         let process: MicroProcess
         do {
-            process = try MicroProcess(launcher: launcher, request: request, port: port, log: log) { status in
+            process = try MicroProcess(
+                launcher: launcher, request: request, endpoint: MicroEndpoint(port: port, network: network), log: log
+            ) { status in
                 Task { await self.exited(generation: generation, status: status) }
             }
         } catch {
@@ -120,7 +123,7 @@ actor MicroRunner {
         }
         OrphanReaper.record(process.pid, for: spec)
         log.note("starting pid \(process.pid) on port \(port): \(spec.arguments.joined(separator: " "))")
-        while !PortProbe.isListening(port) {
+        while !network.isListening(port: port) {
             if process.hasExited {
                 throw settle(generation: generation, failure: startFailure("exited before listening on $PORT (\(port))"))
             }
@@ -208,7 +211,7 @@ actor MicroRunner {
     /// Whether the process serving `port` is still the running one and has not ended.
     func isServing(port: Int) -> Bool {
         guard case .running(let process) = phase else { return false }
-        return process.port == port && process.endStatus == nil
+        return process.endpoint.port == port && process.endStatus == nil
     }
 
     var isRunning: Bool {

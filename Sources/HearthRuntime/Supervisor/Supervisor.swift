@@ -14,11 +14,11 @@ public final class Supervisor: Sendable {
         self.settings = settings
     }
 
-    /// A running micro's port, for one request; call `release` on the lease when done.
+    /// Where a running micro answers, for one request; call `release` on the lease when done.
     public func acquire(_ spec: MicroSpec) async throws(RuntimeError) -> MicroLease {
         let runner = runner(for: spec)
-        let port = try await runner.acquire()
-        return MicroLease(port: port, runner: runner)
+        let endpoint = try await runner.acquire()
+        return MicroLease(endpoint: endpoint, runner: runner)
     }
 
     /// Kills micros left running by a node that was killed without stopping them; call it
@@ -99,8 +99,11 @@ public final class Supervisor: Sendable {
 
 /// One request's hold on a running micro: it is not stopped as idle while leased.
 public struct MicroLease: Sendable {
-    public let port: Int
+    public let endpoint: MicroEndpoint
     let runner: MicroRunner
+
+    /// The micro's port (in `endpoint.network`).
+    public var port: Int { endpoint.port }
 
     public func release() async {
         await runner.release()
