@@ -67,7 +67,7 @@ let package = Package(
         .target(
             name: "HearthRuntime",
             dependencies: [
-                "HearthCore", "HearthRegistry",
+                "HearthCore", "HearthRegistry", "CHearthSandbox",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -103,6 +103,10 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Network namespace steps of the sandbox thread (unshare, setns, loopback up).
+        .target(name: "CHearthSandbox", path: "Sources/CHearthSandbox"),
+        // Joins a micro's control groups and drops to its user before bubblewrap runs.
+        .executableTarget(name: "hearth-enter", path: "Sources/hearth-enter"),
         .executableTarget(
             name: "hearth",
             dependencies: [
@@ -145,7 +149,7 @@ let package = Package(
         ),
         .testTarget(
             name: "HearthRuntimeTests",
-            dependencies: ["HearthRuntime", "HearthTesting"],
+            dependencies: ["HearthRuntime", "HearthTesting", "hearth-enter"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -21,6 +21,7 @@ enum ControlRoutes {
             let id = try context.parameters.require("id")
             apps.catalog.invalidate()
             await apps.supervisor.stop(instance: id)
+            await apps.supervisor.launcher.discard(instanceID: id)
             collections.close(id)
             return JSONResponse.raw(.ok, "{\"stopped\":true}")
         }

@@ -42,6 +42,8 @@ public struct Installer: Sendable {
     public func remove(_ instance: InstanceInfo) async throws {
         try await registry.removeInstance(instance.id)
         let directory = layout.resolve(instance.path)
+        // A volume left mounted by a node that was killed would keep the directory.
+        TmpVolume(image: directory.appendingPathComponent("tmp.img"), mountPoint: InstanceLayout(directory: directory).tmp).unmount()
         try? builder.removeApp(from: InstanceLayout(directory: directory))
         try? FileManager.default.removeItem(at: directory)
     }

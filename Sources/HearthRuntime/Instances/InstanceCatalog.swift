@@ -145,7 +145,9 @@ public final class InstanceCatalog: Sendable {
                     instanceID: info.id, micro: micro.name, arguments: arguments, environment: environment,
                     portVariables: MicroEnvironment.portVariables(of: micro),
                     workingDirectory: workingDirectory, instanceDirectory: instanceLayout.directory,
-                    log: instanceLayout.log(micro: micro.name))
+                    log: instanceLayout.log(micro: micro.name),
+                    hostPaths: RuntimePaths.needed(
+                        buildEnvironment: buildEnvironment, instanceDirectory: instanceLayout.directory.path))
                 return LoadedMicro(micro: micro, target: .process(spec))
             }
         }

@@ -1,5 +1,9 @@
 import Foundation
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// What a launcher needs to start one micro process.
 public struct LaunchRequest: Sendable {
     /// `arguments[0]` is the executable: an absolute path, or a name looked up in `PATH`.
@@ -11,13 +15,23 @@ public struct LaunchRequest: Sendable {
     public var instanceDirectory: URL
     /// The descriptor that receives the process's stdout and stderr.
     public var output: Int32
+    public var instanceID: String
+    public var micro: String
+    /// Host directories outside the instance the command needs (see `MicroSpec.hostPaths`).
+    public var hostPaths: [String]
 
-    public init(arguments: [String], environment: [String: String], workingDirectory: URL, instanceDirectory: URL, output: Int32) {
+    public init(
+        arguments: [String], environment: [String: String], workingDirectory: URL, instanceDirectory: URL, output: Int32,
+        instanceID: String = "", micro: String = "", hostPaths: [String] = []
+    ) {
         self.arguments = arguments
         self.environment = environment
         self.workingDirectory = workingDirectory
         self.instanceDirectory = instanceDirectory
         self.output = output
+        self.instanceID = instanceID
+        self.micro = micro
+        self.hostPaths = hostPaths
     }
 }
 
@@ -25,9 +39,17 @@ public struct LaunchRequest: Sendable {
 /// sandboxing launcher wraps the same request in namespaces and limits.
 public protocol Launcher: Sendable {
     /// The network the micros of `spec`'s instance listen in, prepared on first use.
-    func network(for spec: MicroSpec) throws(RuntimeError) -> any MicroNetwork
+    func network(for spec: MicroSpec) async throws(RuntimeError) -> any MicroNetwork
     /// Starts the process in its own process group and returns its pid (also the group id).
     func launch(_ request: LaunchRequest) throws(RuntimeError) -> Int32
+    /// Sends `signal` to every process of the micro `request` started as `pid`.
+    func signal(_ signal: Int32, pid: Int32, of request: LaunchRequest)
+    /// Gives up what an instance's sandbox holds (the instance is being removed).
+    func discard(instanceID: String) async
+    /// Gives up every instance's sandbox (the node is stopping).
+    func close() async
+    /// What the limits did since the last check, for the micros' logs.
+    func checkLimits() -> [LimitEvent]
     /// Whether processes it starts are isolated from each other and the node; shown to the owner.
     var isolates: Bool { get }
     /// What an instance's processes use now; `nil` where the launcher cannot tell.
@@ -37,4 +59,13 @@ public protocol Launcher: Sendable {
 extension Launcher {
     /// What an instance's processes use now; `nil` where the launcher cannot tell (unisolated).
     public func usage(instanceID: String) -> ResourceUsage? { nil }
+
+    /// Signals the process group `pid` leads, so a shell's children get it too.
+    public func signal(_ signal: Int32, pid: Int32, of request: LaunchRequest) {
+        kill(-pid, signal)
+    }
+
+    public func discard(instanceID: String) async {}
+    public func close() async {}
+    public func checkLimits() -> [LimitEvent] { [] }
 }

@@ -16,7 +16,16 @@ public struct ProcessLauncher: Launcher {
     public func network(for spec: MicroSpec) -> any MicroNetwork { HostNetwork.shared }
 
     public func launch(_ request: LaunchRequest) throws(RuntimeError) -> Int32 {
-        guard let executable = request.arguments.first else {
+        try Self.spawn(
+            request.arguments, environment: request.environment, workingDirectory: request.workingDirectory.path, output: request.output)
+    }
+
+    /// Starts `arguments` in a process group of its own, stdin from `/dev/null`, stdout and
+    /// stderr to `output`, no other descriptor of the node's, default signal handling.
+    static func spawn(
+        _ arguments: [String], environment: [String: String], workingDirectory: String, output: Int32
+    ) throws(RuntimeError) -> Int32 {
+        guard let executable = arguments.first else {
             throw RuntimeError(RuntimeError.launchFailed, "No command to run")
         }
         var actions = posix_spawn_file_actions_t()
@@ -28,11 +37,11 @@ public struct ProcessLauncher: Launcher {
             posix_spawnattr_destroy(&attributes)
         }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, request.output, 1)
-        posix_spawn_file_actions_adddup2(&actions, request.output, 2)
+        posix_spawn_file_actions_adddup2(&actions, output, 1)
+        posix_spawn_file_actions_adddup2(&actions, output, 2)
         // Nothing else of the node's: its listening socket, upstream connections, other micros' logs.
         glibcAddCloseFrom(&actions, 3)
-        glibcAddChdir(&actions, request.workingDirectory.path)
+        glibcAddChdir(&actions, workingDirectory)
 
         var defaults = sigset_t()
         sigfillset(&defaults)
@@ -43,12 +52,12 @@ public struct ProcessLauncher: Launcher {
         posix_spawnattr_setpgroup(&attributes, 0)
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
 
-        let path = executable.contains("/") ? executable : Self.resolve(executable, in: request.environment["PATH"])
+        let path = executable.contains("/") ? executable : Self.resolve(executable, in: environment["PATH"])
         guard let path else {
             throw RuntimeError(RuntimeError.launchFailed, "'\(executable)' was not found in PATH")
         }
-        let argv = request.arguments.map { strdup($0) } + [nil]
-        let envp = request.environment.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        let argv = arguments.map { strdup($0) } + [nil]
+        let envp = environment.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
             argv.forEach { free($0) }
             envp.forEach { free($0) }

@@ -10,6 +10,8 @@ import Synchronization
 final class MicroProcess: Sendable {
     let pid: Int32
     let endpoint: MicroEndpoint
+    private let launcher: any Launcher
+    private let request: LaunchRequest
     private let exitStatus = Mutex<Int32?>(nil)
 
     /// Starts `request` (its `output` is replaced by a pipe into `log`) and calls `onExit`
@@ -34,6 +36,8 @@ final class MicroProcess: Sendable {
         }
         close(fds[1])
         self.pid = pid
+        self.launcher = launcher
+        self.request = request
         self.endpoint = endpoint
         let reader = fds[0]
         Thread.detachNewThread {
@@ -72,9 +76,9 @@ final class MicroProcess: Sendable {
         return Int(info.si_code) == Int(CLD_EXITED) ? (status & 0xFF) << 8 : status & 0x7F
     }
 
-    /// Signals the whole process group, so a shell's children stop too.
+    /// Signals all its processes (its process group, or its sandbox's), so a shell's children stop too.
     func signal(_ signal: Int32) {
-        if !hasExited { kill(-pid, signal) }
+        if !hasExited { launcher.signal(signal, pid: pid, of: request) }
     }
 
     /// Asks the group to stop, and kills it if it is still there after `grace`.
@@ -86,7 +90,7 @@ final class MicroProcess: Sendable {
         }
         if !hasExited { signal(SIGKILL) }
         // The group may outlive its leader (a shell's children); make sure none is left.
-        kill(-pid, SIGKILL)
+        launcher.signal(SIGKILL, pid: pid, of: request)
     }
 
     /// A wait status as words: "exited with status 1", "was killed by signal 9".

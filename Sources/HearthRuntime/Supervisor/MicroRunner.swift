@@ -100,14 +100,15 @@ actor MicroRunner {
     }
 
     private func launch(generation: Int) async throws -> MicroProcess {
-        let network = try launcher.network(for: spec)
+        let network = try await launcher.network(for: spec)
         let port = try network.freePort()
         var environment = spec.environment
         for name in spec.portVariables { environment[name] = String(port) }
         environment[OrphanReaper.marker] = spec.key
         let request = LaunchRequest(
             arguments: spec.arguments, environment: environment, workingDirectory: spec.workingDirectory,
-            instanceDirectory: spec.instanceDirectory, output: -1)
+            instanceDirectory: spec.instanceDirectory, output: -1, instanceID: spec.instanceID, micro: spec.micro,
+            hostPaths: spec.hostPaths)
         let clock = ContinuousClock()
         let began = clock.now
         let process: MicroProcess

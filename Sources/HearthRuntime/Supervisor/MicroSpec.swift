@@ -12,10 +12,13 @@ public struct MicroSpec: Sendable, Equatable {
     public var workingDirectory: URL
     public var instanceDirectory: URL
     public var log: URL
+    /// Host directories outside the instance its command needs (its interpreter), which a
+    /// sandbox mounts read-only.
+    public var hostPaths: [String]
 
     public init(
         instanceID: String, micro: String, arguments: [String], environment: [String: String], portVariables: [String] = ["PORT"],
-        workingDirectory: URL, instanceDirectory: URL, log: URL
+        workingDirectory: URL, instanceDirectory: URL, log: URL, hostPaths: [String] = []
     ) {
         self.instanceID = instanceID
         self.micro = micro
@@ -25,6 +28,7 @@ public struct MicroSpec: Sendable, Equatable {
         self.workingDirectory = workingDirectory
         self.instanceDirectory = instanceDirectory
         self.log = log
+        self.hostPaths = hostPaths
     }
 
     /// `<instance>/<micro>`, unique on the node.

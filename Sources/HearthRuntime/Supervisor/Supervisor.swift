@@ -51,7 +51,7 @@ public final class Supervisor: Sendable {
         }
     }
 
-    /// Stops everything (node shutdown).
+    /// Stops everything (node shutdown) and gives up the instances' sandboxes.
     public func stopAll() async {
         let all = runners.withLock { runners in
             defer { runners.removeAll() }
@@ -59,6 +59,24 @@ public final class Supervisor: Sendable {
         }
         await withTaskGroup(of: Void.self) { group in
             for runner in all { group.addTask { await runner.stop() } }
+        }
+        await launcher.close()
+    }
+
+    /// Applies the launcher's limit checks every `interval` until cancelled, noting in the
+    /// micros' logs what happened (a process killed for memory, a fork bomb stopped).
+    public func watchLimits(every interval: Duration, logger: Logger) async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: interval)
+            for event in launcher.checkLimits() {
+                logger.warning(
+                    "Instance limit reached",
+                    metadata: ["instance": "\(event.instanceID)", "micro": "\(event.micro ?? "-")", "what": "\(event.message)"])
+                let affected = runners.withLock { runners in
+                    runners.values.filter { $0.spec.instanceID == event.instanceID && (event.micro == nil || $0.spec.micro == event.micro) }
+                }
+                for runner in affected { runner.log.note(event.message) }
+            }
         }
     }
 

@@ -1,0 +1,107 @@
+import Foundation
+import HearthCore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Finds out at start what of the sandbox this host allows, and makes the launcher to match.
+public enum SandboxSetup {
+    /// How strictly the node sandboxes micros.
+    public enum Mode: String, Sendable, CaseIterable {
+        /// Sandboxed where the host allows; what is missing is reported and instances are marked.
+        case auto
+        /// Never sandboxed (development, benchmarks): every instance is marked unisolated.
+        case off
+        /// Refuse to start unless every part of the sandbox works.
+        case required
+    }
+
+    public struct Outcome: Sendable {
+        public let launcher: any Launcher
+        /// What the host lacks; empty when every part works.
+        public let problems: [SandboxProblem]
+    }
+
+    /// The launcher for `mode` on this host. `node` names the node's control groups (one per data
+    /// directory, so nodes side by side keep theirs apart); `limits` gives an instance's limits.
+    public static func make(
+        mode: Mode, node: String, limits: @escaping @Sendable (String) async -> InstanceLimits
+    ) -> Outcome {
+        guard mode != .off else {
+            return Outcome(launcher: ProcessLauncher(), problems: [SandboxProblem(part: .isolation, reason: "turned off (--sandbox off)")])
+        }
+        let tools: SandboxCommand.Tools
+        switch isolationTools() {
+        case .failure(let problem): return Outcome(launcher: ProcessLauncher(), problems: [problem])
+        case .success(let found): tools = found
+        }
+        var problems: [SandboxProblem] = []
+        var tree: ControlGroupTree?
+        let mounts = ControlGroupMounts.read(
+            mountInfo: ControlFiles.read("/proc/self/mountinfo") ?? "", ownGroups: ControlFiles.read("/proc/self/cgroup") ?? "")
+        do {
+            tree = try ControlGroupTree(mounts: mounts.get(), node: node)
+            tree?.clear()
+        } catch let problem as SandboxProblem {
+            problems.append(problem)
+        } catch {
+            problems.append(SandboxProblem(part: .limits, reason: "\(error)"))
+        }
+        let tmpQuota = tmpQuotaProblem()
+        if let tmpQuota { problems.append(tmpQuota) }
+        let launcher = SandboxLauncher(tools: tools, tree: tree, tmpQuota: tmpQuota == nil, limits: limits)
+        return Outcome(launcher: launcher, problems: problems)
+    }
+
+    /// bubblewrap, setpriv and hearth-enter, root, and network namespaces, or what is missing.
+    static func isolationTools() -> Result<SandboxCommand.Tools, SandboxProblem> {
+        func missing(_ reason: String) -> Result<SandboxCommand.Tools, SandboxProblem> {
+            .failure(SandboxProblem(part: .isolation, reason: reason))
+        }
+        guard geteuid() == 0 else { return missing("the node does not run as root, which namespaces and control groups need") }
+        guard let bubblewrap = HostCommand.locate("bwrap") else {
+            return missing("bubblewrap is not installed (Debian: apt install bubblewrap)")
+        }
+        guard let setpriv = HostCommand.locate("setpriv") else { return missing("setpriv is not installed (Debian: util-linux)") }
+        guard let enter = locateEnter() else { return missing("hearth-enter was not found next to the hearth executable") }
+        do {
+            _ = try NetworkNamespace()
+        } catch {
+            return missing(error.message)
+        }
+        return .success(SandboxCommand.Tools(enter: enter, bubblewrap: bubblewrap, setpriv: setpriv))
+    }
+
+    /// Loop devices and mkfs.ext4 for size-capped `tmp/` volumes.
+    static func tmpQuotaProblem() -> SandboxProblem? {
+        guard FileManager.default.fileExists(atPath: "/dev/loop-control") else {
+            return SandboxProblem(part: .tmpQuota, reason: "no loop devices (/dev/loop-control is missing)")
+        }
+        guard HostCommand.locate("mkfs.ext4") != nil else {
+            return SandboxProblem(part: .tmpQuota, reason: "mkfs.ext4 is not installed (Debian: e2fsprogs)")
+        }
+        return nil
+    }
+
+    /// `hearth-enter`: `$HEARTH_ENTER`, else beside the running executable (the `hearth` binary,
+    /// or a test runner in the same build directory).
+    static func locateEnter() -> String? {
+        if let given = ProcessInfo.processInfo.environment["HEARTH_ENTER"] { return given }
+        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        var directory = executable.deletingLastPathComponent()
+        for _ in 0..<3 {
+            let candidate = directory.appendingPathComponent("hearth-enter").path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+            directory = directory.deletingLastPathComponent()
+        }
+        return nil
+    }
+
+    /// A short name for a data directory, so each node's control groups are its own.
+    public static func nodeName(dataDirectory: URL) -> String {
+        var hash: UInt64 = 14_695_981_039_346_656_037
+        for byte in dataDirectory.standardizedFileURL.path.utf8 { hash = (hash ^ UInt64(byte)) &* 1_099_511_628_211 }
+        return String(hash % (1 << 40), radix: 36)
+    }
+}
