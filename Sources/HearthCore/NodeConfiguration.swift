@@ -53,6 +53,10 @@ public struct AppSettings: Sendable {
     public var maxRequestBytes = 64 * 1024 * 1024
     /// What each instance may use unless its owner set otherwise.
     public var limits = InstanceLimits()
+    /// How strictly micros are sandboxed.
+    public var sandbox = SandboxMode.auto
+    /// How long a stopping micro gets between SIGTERM and SIGKILL.
+    public var stopGrace: Duration = .seconds(5)
 
     public init() {}
 }
@@ -96,4 +100,14 @@ public struct BaseLimits: Sendable {
     public var maxDepth = 64
 
     public init() {}
+}
+
+/// How strictly a node sandboxes micros.
+public enum SandboxMode: String, Sendable, CaseIterable {
+    /// Sandboxed where the host allows; what is missing is reported and instances are marked.
+    case auto
+    /// Never sandboxed (development, benchmarks): every instance is marked unisolated.
+    case off
+    /// Refuse to start unless every part of the sandbox works.
+    case required
 }

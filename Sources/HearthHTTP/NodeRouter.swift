@@ -37,4 +37,20 @@ public enum NodeRouter {
         }
         return router
     }
+
+    /// The router of requests from inside a sandboxed instance (`RoomListeners`): its own host,
+    /// calls between its micros, and the Base and Drive APIs of its own collection — nothing
+    /// else of the node, and nothing of other instances.
+    public static func buildRoom(_ services: NodeServices, apps: AppServices) -> Router<NodeRequestContext> {
+        let router = Router(context: NodeRequestContext.self)
+        let access = APIAccess(registry: services.registry, collections: services.collections)
+        let base = BaseController(access: access, limits: services.collections.baseLimits)
+        let drive = DriveController(access: access, limits: services.collections.driveLimits)
+        let proxy = MicroProxy(
+            client: apps.client, supervisor: apps.supervisor, timeout: apps.requestTimeout, maxRequestBytes: apps.maxRequestBytes)
+        router.add(middleware: InstanceMiddleware(catalog: apps.catalog, proxy: proxy, base: base, drive: drive))
+        router.add(middleware: RoomAPIGuard())
+        router.add(middleware: DetaAPIMiddleware(base: base, drive: drive))
+        return router
+    }
 }

@@ -25,3 +25,16 @@ struct ActionSchedulerService: Service {
         await cancelWhenGracefulShutdown { await scheduler.run() }
     }
 }
+
+/// The sandbox's limit checks as a service: a fork bomb stopped, a memory kill noted in the
+/// micro's log, within a quarter second.
+struct LimitWatchService: Service {
+    let supervisor: Supervisor
+    let logger: Logger
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            await supervisor.watchLimits(every: .milliseconds(250), logger: logger)
+        }
+    }
+}

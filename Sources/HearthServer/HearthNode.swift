@@ -24,11 +24,14 @@ public struct HearthNode: Sendable {
         var supervision = SupervisorSettings()
         supervision.idleTimeout = settings.idleTimeout
         supervision.startTimeout = settings.startTimeout
+        supervision.stopGrace = settings.stopGrace
+        let sandbox = try Self.sandbox(configuration, logger: logger)
         let catalog = InstanceCatalog(
             registry: registry, layout: layout, builder: Builder(tools: .standard(for: layout)),
             address: NodeAddress(domain: settings.domain, port: configuration.port))
         let apps = AppServices(
-            catalog: catalog, supervisor: Supervisor(settings: supervision), registry: registry, controlToken: Secrets.secret(),
+            catalog: catalog, supervisor: Supervisor(launcher: sandbox, settings: supervision), registry: registry,
+            controlToken: Secrets.secret(),
             requestTimeout: .nanoseconds(settings.requestTimeout.nanoseconds), maxRequestBytes: settings.maxRequestBytes,
             logger: logger)
         services = NodeServices(
@@ -45,6 +48,10 @@ public struct HearthNode: Sendable {
         let orphans = Supervisor.reapOrphans(dataRoot: configuration.dataDirectory)
         if orphans > 0 { logger.notice("Stopped micros left running by an earlier node", metadata: ["count": "\(orphans)"]) }
         let router = NodeRouter.build(services, context: NodeRequestContext.self)
+        if let apps = services.apps, let sandbox = apps.supervisor.launcher as? SandboxLauncher {
+            let room = NodeRouter.buildRoom(services, apps: apps)
+            sandbox.serve(with: RoomListeners(responder: room.buildResponder(), outbound: Self.noOutbound, logger: logger))
+        }
         let layout = DataLayout(root: configuration.dataDirectory)
         let application = Application(
             router: router,
@@ -61,6 +68,7 @@ public struct HearthNode: Sendable {
         if let apps = services.apps {
             runners += [
                 .init(service: IdleSweepService(supervisor: apps.supervisor, logger: logger)),
+                .init(service: LimitWatchService(supervisor: apps.supervisor, logger: logger)),
                 .init(service: ActionSchedulerService(scheduler: apps.scheduler)),
             ]
         }
@@ -77,6 +85,30 @@ public struct HearthNode: Sendable {
             throw error
         }
         await services.apps?.shutdown()
+    }
+
+    /// The launcher the configuration and the host allow, with what is missing said once at start.
+    static func sandbox(_ configuration: NodeConfiguration, logger: Logger) throws -> any Launcher {
+        let defaults = configuration.apps.limits
+        let outcome = SandboxSetup.make(
+            mode: configuration.apps.sandbox, node: SandboxSetup.nodeName(dataDirectory: configuration.dataDirectory),
+            limits: { _ in defaults })
+        if configuration.apps.sandbox == .required, let problem = outcome.problems.first {
+            throw SandboxSetupError(problems: outcome.problems, first: problem)
+        }
+        for problem in outcome.problems {
+            logger.warning("Sandbox incomplete: \(problem.description)")
+        }
+        if !outcome.launcher.isolates {
+            logger.warning("Micros run UNISOLATED: each app can read the node's files and reach every other app")
+        }
+        return outcome.launcher
+    }
+
+    /// Closes the outbound proxy socket of a room: no internet from inside sandboxes.
+    static let noOutbound: RoomListeners.Outbound = { descriptor, _ in
+        close(descriptor)
+        return nil
     }
 
     /// Tells micros and local tools where the node listens, once the port is known.
@@ -107,5 +139,15 @@ public struct HearthNode: Sendable {
         if setrlimit(resource, &limit) != 0 {
             logger.warning("Cannot raise the open file limit", metadata: ["errno": "\(errno)"])
         }
+    }
+}
+
+/// The node was asked to sandbox micros (`--sandbox required`) on a host that cannot.
+struct SandboxSetupError: Error, CustomStringConvertible {
+    let problems: [SandboxProblem]
+    let first: SandboxProblem
+
+    var description: String {
+        "The sandbox is required but incomplete: " + (problems.isEmpty ? [first] : problems).map(\.description).joined(separator: "; ")
     }
 }

@@ -45,6 +45,15 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Instances answer at <name>.<domain> on this node's port.")
     var domain = "localhost"
 
+    @Option(
+        help: ArgumentHelp(
+            "Sandboxing of micros: auto (as far as the host allows, saying what is missing), required (refuse to start without it) or off.",
+            valueName: "mode"))
+    var sandbox: SandboxMode = .auto
+
+    @Option(help: ArgumentHelp("Seconds a stopping micro gets after SIGTERM before it is killed.", valueName: "seconds"))
+    var stopGrace: Double = 5
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error or critical.")
     var logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"] ?? "info"
 
@@ -55,6 +64,7 @@ struct Serve: AsyncParsableCommand {
         guard idleTimeout > 0, idleTimeout.isFinite else { throw ValidationError("--idle-timeout must be positive.") }
         guard startTimeout > 0, startTimeout.isFinite else { throw ValidationError("--start-timeout must be positive.") }
         guard requestTimeout > 0, requestTimeout.isFinite else { throw ValidationError("--request-timeout must be positive.") }
+        guard stopGrace >= 0, stopGrace.isFinite else { throw ValidationError("--stop-grace must be zero or more.") }
         let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
         guard !domain.isEmpty, labels.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" } }) else {
             throw ValidationError("--domain must be a host name such as localhost or apps.example.com.")
@@ -77,6 +87,8 @@ struct Serve: AsyncParsableCommand {
         apps.startTimeout = .milliseconds(Int64(startTimeout * 1000))
         apps.requestTimeout = .milliseconds(Int64(requestTimeout * 1000))
         apps.domain = domain.lowercased()
+        apps.sandbox = sandbox
+        apps.stopGrace = .milliseconds(Int64(stopGrace * 1000))
         let configuration = NodeConfiguration(
             dataDirectory: options.directory, host: host, port: port,
             expiryPurgeInterval: .seconds(purgeInterval), driveLimits: driveLimits, masterKeyFile: options.masterKeyFile(masterKey),
@@ -105,3 +117,5 @@ struct Serve: AsyncParsableCommand {
         """
     }
 }
+
+extension SandboxMode: ExpressibleByArgument {}

@@ -21,7 +21,7 @@ struct InstanceMiddleware<Context: RequestContext>: RouterMiddleware {
             if let sibling = await siblingCall(request, context: context) { return sibling }
             return try await next(request, context)
         }
-        guard context.isFromLoopback else { return InstancePages.loopbackOnly() }
+        guard context.isFromLoopback || context.roomInstance != nil else { return InstancePages.loopbackOnly() }
         let instance: LoadedInstance?
         do {
             instance = try await catalog.instance(slug: slug)
@@ -30,7 +30,10 @@ struct InstanceMiddleware<Context: RequestContext>: RouterMiddleware {
             return InstancePages.page(
                 .internalServerError, title: "This app cannot be loaded", message: error.message)
         }
-        guard let instance else { return InstancePages.noInstance(host: host) }
+        // From inside a sandbox, only the instance's own host answers.
+        guard let instance, context.roomInstance == nil || context.roomInstance == instance.info.id else {
+            return InstancePages.noInstance(host: host)
+        }
         guard instance.info.state == .ready else { return InstancePages.installing(instance.info.appName) }
         let path = RequestPath.normalized(request.uri.path)
         if path == "/__space/v0/actions" { return await action(request, instance: instance, host: host, context: context) }
@@ -39,13 +42,14 @@ struct InstanceMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     /// A micro calling a sibling micro through the node (`$HEARTH_API_URL/<path>` with
-    /// `X-API-Key: $DETA_API_KEY`, since instance host names do not resolve inside micros):
-    /// served as a request to that instance's host. `nil` when the request is not one.
+    /// `X-API-Key: $DETA_API_KEY`): served as a request to that instance's host. `nil` when the
+    /// request is not one. From inside a sandbox the key must be the sandbox's own instance's.
     private func siblingCall(_ request: Request, context: Context) async -> Response? {
         let path = RequestPath.normalized(request.uri.path)
-        guard let key = request.headers[APIAccess.apiKeyHeader], context.isFromLoopback,
+        guard let key = request.headers[APIAccess.apiKeyHeader], context.isFromLoopback || context.roomInstance != nil,
             !path.hasPrefix("/v1/"), !path.hasPrefix("/__hearth/"), path != "/healthz",
-            let instance = try? await catalog.instance(internalKey: key), instance.info.state == .ready
+            let instance = try? await catalog.instance(internalKey: key), instance.info.state == .ready,
+            context.roomInstance == nil || context.roomInstance == instance.info.id
         else { return nil }
         return await serve(request, path: path, instance: instance, host: catalog.address.host(slug: instance.info.slug), context: context)
     }

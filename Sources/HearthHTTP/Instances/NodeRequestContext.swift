@@ -2,10 +2,12 @@ import Hummingbird
 import NIOCore
 
 /// The node's request context: Hummingbird's basics plus the client's address, which instance
-/// hosts check (they answer on loopback only until login arrives).
-public struct NodeRequestContext: RequestContext, RemoteAddressRequestContext {
+/// hosts check (they answer on loopback only until login arrives), and the sandboxed instance a
+/// request comes from when it arrived inside that instance's network.
+public struct NodeRequestContext: RequestContext, RemoteAddressRequestContext, RoomRequestContext {
     public var coreContext: CoreRequestContextStorage
     public let remoteAddress: SocketAddress?
+    public var roomInstance: String?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
@@ -13,10 +15,20 @@ public struct NodeRequestContext: RequestContext, RemoteAddressRequestContext {
     }
 }
 
+/// A context that knows whether its request came from inside a sandboxed instance.
+public protocol RoomRequestContext {
+    /// The instance whose network the request came from; `nil` for the node's own listener.
+    var roomInstance: String? { get }
+}
+
 extension RequestContext {
-    /// Whether the request comes from this machine; contexts that don't know (in-process
-    /// tests) count as local.
+    /// The sandboxed instance the request came from, if it came from one.
+    var roomInstance: String? { (self as? any RoomRequestContext)?.roomInstance ?? nil }
+
+    /// Whether the request comes from this machine outside any sandbox; contexts that don't
+    /// know (in-process tests) count as local.
     var isFromLoopback: Bool {
+        guard roomInstance == nil else { return false }
         guard let address = (self as? any RemoteAddressRequestContext)?.remoteAddress else { return true }
         switch address {
         case .v4(let v4): return v4.address.sin_addr.s_addr.bigEndian >> 24 == 127

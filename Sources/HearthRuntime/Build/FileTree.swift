@@ -55,10 +55,15 @@ enum FileTree {
         return parts.isEmpty ? "." : parts.joined(separator: "/")
     }
 
-    /// Removes the write bits of every file and directory below `root` (symlinks are left alone).
+    /// Removes the write bits of every file and directory below `root` and lets everyone read
+    /// them (`a-w,a+rX`: the sandboxed micro runs as a user of its own); symlinks are left alone.
     static func makeReadOnly(_ root: String) throws(BuildError) {
         try forEachEntry(below: root, directoriesLast: true) { path, kind throws(BuildError) in
-            if kind == .file || kind == .directory { try changeMode(path) { $0 & ~0o222 } }
+            switch kind {
+            case .directory: try changeMode(path) { ($0 & ~0o222) | 0o555 }
+            case .file: try changeMode(path) { ($0 & ~0o222) | 0o444 | ($0 & 0o100 != 0 ? 0o111 : 0) }
+            default: break
+            }
         }
     }
 

@@ -60,17 +60,31 @@ struct SandboxCommand: Equatable {
             bwrap += ["--ro-bind", "/etc/" + entry, "/etc/" + entry]
         }
         for file in generatedEtc { bwrap += ["--ro-bind", room.etc + "/" + file, "/etc/" + file] }
-        var mounted: Set<String> = ["/"]
+        // `/tmp` first, so host paths below it (a data directory in /tmp) are mounted over it; each
+        // such path's top directory there becomes a tiny tmpfs, keeping the volume untouched.
+        bwrap += ["--bind", room.tmp, "/tmp"]
+        var mounted: Set<String> = ["/", "/tmp"]
         let instancePaths = ["app", "build"].map { room.instanceDirectory + "/" + $0 }.filter { fileExists($0) != nil }
-        for path in instancePaths + readOnlyPaths {
+        let paths = instancePaths + readOnlyPaths
+        for top in Set(paths.compactMap(topUnderTmp)).sorted() {
+            mounted.insert(top)
+            bwrap += ["--perms", "0755", "--size", "65536", "--tmpfs", top]
+        }
+        for path in paths {
             bwrap += parents(of: path, skipping: &mounted) + ["--ro-bind", path, path]
         }
-        bwrap += ["--bind", room.tmp, "/tmp", "--proc", "/proc", "--dev", "/dev", "--remount-ro", "/", "--chdir", workingDirectory]
+        bwrap += ["--proc", "/proc", "--dev", "/dev", "--remount-ro", "/", "--chdir", workingDirectory]
         let drop = [
             tools.setpriv, "--reuid", "\(room.uid)", "--regid", "\(room.uid)", "--clear-groups", "--no-new-privs",
             "--bounding-set", "-all", "--inh-caps", "-all",
         ]
         return enter + ["--"] + bwrap + ["--"] + drop + ["--"] + micro
+    }
+
+    /// `/tmp/<name>` for a path below `/tmp`.
+    private static func topUnderTmp(_ path: String) -> String? {
+        let components = path.split(separator: "/")
+        return components.count > 2 && components[0] == "tmp" ? "/tmp/" + components[1] : nil
     }
 
     /// `--dir` steps making the missing parents of `path` traversable (bubblewrap would copy the

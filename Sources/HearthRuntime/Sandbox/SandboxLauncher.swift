@@ -188,7 +188,7 @@ public final class SandboxLauncher: Launcher {
         } else {
             try? FileManager.default.createDirectory(at: tmp.mountPoint, withIntermediateDirectories: true)
             chown(tmp.mountPoint.path, uid, uid)
-            chmod(tmp.mountPoint.path, 0o700)
+            chmod(tmp.mountPoint.path, 0o755)
         }
     }
 

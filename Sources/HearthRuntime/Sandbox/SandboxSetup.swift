@@ -7,16 +7,6 @@ import HearthCore
 
 /// Finds out at start what of the sandbox this host allows, and makes the launcher to match.
 public enum SandboxSetup {
-    /// How strictly the node sandboxes micros.
-    public enum Mode: String, Sendable, CaseIterable {
-        /// Sandboxed where the host allows; what is missing is reported and instances are marked.
-        case auto
-        /// Never sandboxed (development, benchmarks): every instance is marked unisolated.
-        case off
-        /// Refuse to start unless every part of the sandbox works.
-        case required
-    }
-
     public struct Outcome: Sendable {
         public let launcher: any Launcher
         /// What the host lacks; empty when every part works.
@@ -26,7 +16,7 @@ public enum SandboxSetup {
     /// The launcher for `mode` on this host. `node` names the node's control groups (one per data
     /// directory, so nodes side by side keep theirs apart); `limits` gives an instance's limits.
     public static func make(
-        mode: Mode, node: String, limits: @escaping @Sendable (String) async -> InstanceLimits
+        mode: SandboxMode, node: String, limits: @escaping @Sendable (String) async -> InstanceLimits
     ) -> Outcome {
         guard mode != .off else {
             return Outcome(launcher: ProcessLauncher(), problems: [SandboxProblem(part: .isolation, reason: "turned off (--sandbox off)")])

@@ -32,7 +32,8 @@ struct TmpVolume: Sendable {
         try? FileManager.default.createDirectory(at: mountPoint, withIntermediateDirectories: true)
         try HostCommand.run(["/usr/bin/mount", "-o", "loop,nosuid,nodev", image.path, mountPoint.path])
         chown(mountPoint.path, uid, uid)
-        chmod(mountPoint.path, 0o700)
+        // Traversable: bubblewrap, as root without file capabilities, mounts and changes directory below it.
+        chmod(mountPoint.path, 0o755)
     }
 
     func unmount() {

@@ -42,10 +42,19 @@ final class MicroProcess: Sendable {
         let reader = fds[0]
         Thread.detachNewThread {
             var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+            var budget = OutputBudget()
+            var throttled = false
             while true {
                 let count = buffer.withUnsafeMutableBytes { read(reader, $0.baseAddress, $0.count) }
                 if count > 0 {
                     log.append(output: buffer[..<count])
+                    if let pause = budget.spend(count) {
+                        if !throttled { log.note("output throttled: more than 1 MiB/s of logs; the micro's writes now wait") }
+                        throttled = true
+                        Thread.sleep(forTimeInterval: Double(pause.milliseconds) / 1000)
+                    } else if throttled, count < buffer.count {
+                        throttled = false
+                    }
                 } else if count < 0, errno == EINTR {
                     continue
                 } else {

@@ -1,0 +1,69 @@
+import HearthRuntime
+import Hummingbird
+import HummingbirdCore
+import Logging
+import NIOCore
+import NIOPosix
+import Synchronization
+
+/// Serves what the node offers inside each sandboxed instance's network: the room router (the
+/// Base and Drive APIs for the instance's own collection, calls between its micros) on the
+/// API socket, and the outbound proxy on the other. Requests arriving here carry the instance
+/// in their context, so the router can confine them to it.
+public final class RoomListeners: RoomServices {
+    public typealias Outbound = @Sendable (_ listening: Int32, _ allowed: @escaping @Sendable () -> Bool) async throws -> (any Channel)?
+
+    private let responder: any HTTPResponder<NodeRequestContext>
+    private let outbound: Outbound
+    private let logger: Logger
+    private let channels = Mutex<[String: [any Channel]]>([:])
+
+    public init(responder: some HTTPResponder<NodeRequestContext>, outbound: @escaping Outbound, logger: Logger) {
+        self.responder = responder
+        self.outbound = outbound
+        self.logger = logger
+    }
+
+    public func open(
+        instanceID: String, api: Int32, proxy: Int32, outbound allowed: @escaping @Sendable () -> Bool
+    ) async throws(RuntimeError) {
+        do {
+            let apiChannel = try await serveAPI(on: api, instanceID: instanceID)
+            let proxyChannel = try await outbound(proxy, allowed)
+            let opened = [apiChannel] + (proxyChannel.map { [$0] } ?? [])
+            let stale = channels.withLock { $0.updateValue(opened, forKey: instanceID) } ?? []
+            for channel in stale { try? await channel.close() }
+        } catch {
+            throw RuntimeError(RuntimeError.launchFailed, "Cannot serve the node's API inside the sandbox", cause: error)
+        }
+    }
+
+    public func close(instanceID: String) async {
+        for channel in channels.withLock({ $0.removeValue(forKey: instanceID) }) ?? [] { try? await channel.close() }
+    }
+
+    private func serveAPI(on descriptor: Int32, instanceID: String) async throws -> any Channel {
+        let responder = self.responder
+        let logger = self.logger
+        let http = HTTP1Channel { request, writer, channel in
+            var context = NodeRequestContext(source: ApplicationRequestContextSource(channel: channel, logger: logger))
+            context.roomInstance = instanceID
+            let response: Response
+            do {
+                response = try await responder.respond(to: request, context: context)
+            } catch {
+                response = Response(status: (error as? any HTTPResponseError)?.status ?? .internalServerError)
+            }
+            try await writer.write(response: response.head, body: response.body)
+        }
+        return try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelInitializer { channel in
+                http.setup(channel: channel, logger: logger).map { value in
+                    Task { await http.handle(value: value, logger: logger) }
+                }
+            }
+            .withBoundSocket(descriptor)
+            .get()
+    }
+}
