@@ -56,6 +56,7 @@ struct SandboxCommand: Equatable {
             case .file, nil: continue
             }
         }
+        bwrap += ["--perms", "0755", "--dir", "/etc"]
         for entry in etcEntries where fileExists("/etc/" + entry) != nil {
             bwrap += ["--ro-bind", "/etc/" + entry, "/etc/" + entry]
         }

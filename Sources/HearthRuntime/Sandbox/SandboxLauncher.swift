@@ -115,6 +115,7 @@ public final class SandboxLauncher: Launcher {
     /// Gives up every room (node shutdown): processes killed, groups removed, volumes unmounted.
     public func close() async {
         for id in rooms.withLock({ Array($0.keys) }) { await discard(instanceID: id) }
+        for base in tree?.bases ?? [] { rmdir(base) }
     }
 
     /// What the limits did since the last check: memory-limit kills by the kernel, and micros
