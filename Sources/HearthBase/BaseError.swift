@@ -13,6 +13,8 @@ extension ModuleError where Domain == BaseDomain {
     public static var notFound: ErrorCode { "base.not_found" }
     /// An insert met an existing key (409).
     public static var conflict: ErrorCode { "base.conflict" }
+    /// The write would take the collection over its storage quota (507).
+    public static var noSpace: ErrorCode { "base.no_space" }
     /// The storage failed; the message is generic, the cause is logged (500).
     public static var storage: ErrorCode { "base.storage" }
 

@@ -47,8 +47,8 @@ public struct AppSettings: Sendable {
     public var idleTimeout: Duration = .seconds(300)
     /// How long a starting micro may take to listen on `$PORT`.
     public var startTimeout: Duration = .seconds(30)
-    /// How long a micro may take to answer one request.
-    public var requestTimeout: Duration = .seconds(120)
+    /// How long a micro may take to answer one request (Deta's limit, spec §5.10).
+    public var requestTimeout: Duration = .seconds(20)
     /// The largest request body a micro is sent (Deta's limit was 5.5 MB); larger ones get 413.
     public var maxRequestBytes = 64 * 1024 * 1024
     /// What each instance may use unless its owner set otherwise.
@@ -57,6 +57,8 @@ public struct AppSettings: Sendable {
     public var sandbox = SandboxMode.auto
     /// How long a stopping micro gets between SIGTERM and SIGKILL.
     public var stopGrace: Duration = .seconds(5)
+    /// How often each instance's meters are sampled into the registry.
+    public var meterInterval: Duration = .seconds(60)
 
     public init() {}
 }

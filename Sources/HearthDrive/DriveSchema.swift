@@ -49,5 +49,27 @@ enum DriveSchema {
                     CREATE UNIQUE INDEX drive_blobs_by_upload ON drive_blobs(upload, part) WHERE upload IS NOT NULL;
                     """)
         }
+        // The bytes of all blobs, kept by triggers so quota checks need not sum every blob.
+        migrator.registerMigration("drive.v2-usage") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE drive_usage (
+                        id INTEGER PRIMARY KEY CHECK (id = 1),
+                        bytes INTEGER NOT NULL
+                    );
+                    INSERT INTO drive_usage (id, bytes) SELECT 1, coalesce(sum(size), 0) FROM drive_blobs;
+                    CREATE TRIGGER drive_usage_insert AFTER INSERT ON drive_blobs
+                        BEGIN UPDATE drive_usage SET bytes = bytes + NEW.size; END;
+                    CREATE TRIGGER drive_usage_delete AFTER DELETE ON drive_blobs
+                        BEGIN UPDATE drive_usage SET bytes = bytes - OLD.size; END;
+                    CREATE TRIGGER drive_usage_update AFTER UPDATE OF size ON drive_blobs
+                        BEGIN UPDATE drive_usage SET bytes = bytes - OLD.size + NEW.size; END;
+                    """)
+        }
+    }
+
+    /// Bytes of content held by files and unfinished uploads.
+    static func usedBytes(_ db: Database) throws -> Int64 {
+        try Int64.fetchOne(db.cachedStatement(sql: "SELECT bytes FROM drive_usage")) ?? 0
     }
 }

@@ -11,6 +11,7 @@ import Synchronization
 /// transaction, so a file appears whole or not at all and a crash leaves at most an orphan
 /// blob, which `sweepOrphans` deletes. Blobs a transaction drops are deleted after it commits.
 public final class DriveStore: Sendable {
+    let database: CollectionDatabase
     let pool: DatabasePool
     let committer: GroupCommitter
     let blobs: BlobDirectory
@@ -22,7 +23,7 @@ public final class DriveStore: Sendable {
     let drives = NamedRows(table: "drives")
 
     /// The Drive tables of a collection's database.
-    public static let schema = CollectionSchema(register: DriveSchema.register)
+    public static let schema = CollectionSchema(register: DriveSchema.register, outsideBytes: DriveSchema.usedBytes)
 
     /// Opens the Drives of collection `collectionID`, whose database is `database` (opened with
     /// `DriveStore.schema`) and whose blobs live in `directory`. The collection's key is created
@@ -31,6 +32,7 @@ public final class DriveStore: Sendable {
         database: CollectionDatabase, directory: URL, collectionID: String, masterKey: MasterKey,
         limits: DriveLimits = DriveLimits(), clock: WallClock = .system
     ) throws(DriveError) {
+        self.database = database
         pool = database.pool
         committer = database.committer
         blobs = BlobDirectory(driveDirectory: directory)
@@ -125,26 +127,32 @@ public final class DriveStore: Sendable {
     func newWriter(maxBytes: Int64, hasher: SHA256?) async throws(DriveError) -> BlobWriter {
         let tooLarge = DriveError(DriveError.tooLarge, "The body is larger than \(maxBytes) bytes")
         var limit = BlobWriter.Limit(bytes: maxBytes, error: tooLarge)
-        if let quota = limits.quotaBytes {
-            let left = quota - (try await usedBytes())
-            if left < limit.bytes {
-                limit = BlobWriter.Limit(
-                    bytes: max(0, left), error: DriveError(DriveError.noSpace, "The collection's storage quota is full"))
-            }
+        if let left = try await read({ db in try self.room(db) }), left < limit.bytes {
+            limit = BlobWriter.Limit(bytes: max(0, left), error: Self.quotaFull)
         }
         return try BlobWriter(directory: blobs, collectionKey: collectionKey, limit: limit, hasher: hasher)
     }
 
-    /// Fails a write transaction that leaves more content than the quota allows. Writers stop
-    /// early at what the quota left when they began; this settles concurrent ones exactly.
+    /// Fails a write transaction that leaves more content than a quota allows. Writers stop
+    /// early at what the quotas left when they began; this settles concurrent ones exactly.
     func checkQuota(_ db: Database) throws {
-        guard let quota = limits.quotaBytes, try Int64.fetchOne(db, sql: "SELECT total(size) FROM drive_blobs") ?? 0 > quota else { return }
-        throw DriveError(DriveError.noSpace, "The collection's storage quota is full")
+        if let left = try room(db), left < 0 { throw Self.quotaFull }
     }
+
+    /// Bytes left as `db`'s transaction sees it (negative once over), under the Drive quota
+    /// (`limits.quotaBytes`, content alone) and the collection's storage quota (its database
+    /// and content together); `nil` when neither is set.
+    func room(_ db: Database) throws -> Int64? {
+        let driveRoom = try limits.quotaBytes.map { $0 - (try DriveSchema.usedBytes(db)) }
+        let storageRoom = try database.room(db)
+        return [driveRoom, storageRoom].compactMap { $0 }.min()
+    }
+
+    static var quotaFull: DriveError { DriveError(DriveError.noSpace, "The collection's storage quota is full") }
 
     /// Bytes of content held by files and unfinished uploads.
     public func usedBytes() async throws(DriveError) -> Int64 {
-        try await read { db in try Int64.fetchOne(db, sql: "SELECT total(size) FROM drive_blobs") ?? 0 }
+        try await read { db in try DriveSchema.usedBytes(db) }
     }
 
     static func resolveType(_ type: String?, name: String) -> String {

@@ -8,16 +8,18 @@ import HearthRegistry
 enum ErrorStatus {
     static let table: [ErrorCode: HTTPResponse.Status] = [
         CoreError.badJSON: .badRequest,
+        CoreError.badLimit: .badRequest,
         BaseError.badRequest: .badRequest,
         BaseError.badQuery: .badRequest,
         BaseError.notFound: .notFound,
         BaseError.conflict: .conflict,
+        BaseError.noSpace: insufficientStorage,
         BaseError.storage: .internalServerError,
         DriveError.badRequest: .badRequest,
         DriveError.fileNotFound: .notFound,
         DriveError.uploadNotFound: .notFound,
         DriveError.tooLarge: .contentTooLarge,
-        DriveError.noSpace: HTTPResponse.Status(code: 507, reasonPhrase: "Insufficient Storage"),
+        DriveError.noSpace: insufficientStorage,
         DriveError.conflict: .conflict,
         DriveError.integrity: .internalServerError,
         DriveError.blobMissing: .internalServerError,
@@ -27,6 +29,8 @@ enum ErrorStatus {
         RegistryError.badName: .badRequest,
         RegistryError.storage: .internalServerError,
     ]
+
+    static let insufficientStorage = HTTPResponse.Status(code: 507, reasonPhrase: "Insufficient Storage")
 
     static func status(for code: ErrorCode) -> HTTPResponse.Status {
         table[code] ?? .internalServerError

@@ -28,7 +28,9 @@ public enum NodeRouter {
         if let apps = services.apps {
             let proxy = MicroProxy(
                 client: apps.client, supervisor: apps.supervisor, timeout: apps.requestTimeout, maxRequestBytes: apps.maxRequestBytes)
-            router.add(middleware: InstanceMiddleware(catalog: apps.catalog, proxy: proxy, base: base, drive: drive))
+            router.add(
+                middleware: InstanceMiddleware(
+                    catalog: apps.catalog, meters: apps.supervisor.meters, proxy: proxy, base: base, drive: drive))
             ControlRoutes.add(to: router, apps: apps, registry: services.registry, collections: services.collections)
         }
         router.add(middleware: DetaAPIMiddleware(base: base, drive: drive))
@@ -48,7 +50,8 @@ public enum NodeRouter {
         let drive = DriveController(access: access, limits: services.collections.driveLimits)
         let proxy = MicroProxy(
             client: apps.client, supervisor: apps.supervisor, timeout: apps.requestTimeout, maxRequestBytes: apps.maxRequestBytes)
-        router.add(middleware: InstanceMiddleware(catalog: apps.catalog, proxy: proxy, base: base, drive: drive))
+        router.add(
+            middleware: InstanceMiddleware(catalog: apps.catalog, meters: apps.supervisor.meters, proxy: proxy, base: base, drive: drive))
         router.add(middleware: RoomAPIGuard())
         router.add(middleware: DetaAPIMiddleware(base: base, drive: drive))
         return router

@@ -6,6 +6,7 @@ import Synchronization
 
 /// The collections a process has opened: each one's database opened once, with its Base and
 /// Drive stores on top. The node master key is read (or created) on the first Drive use.
+/// Given the registry, an instance's collection opens with its storage quota.
 public final class OpenCollections: Sendable {
     private struct Opened {
         var database: CollectionDatabase
@@ -18,13 +19,15 @@ public final class OpenCollections: Sendable {
     public let driveLimits: DriveLimits
     private let masterKeyFile: URL
     private let clock: WallClock
+    private let registry: Registry?
     private let opened = Mutex<[String: Opened]>([:])
     private let masterKey = Mutex<MasterKey?>(nil)
 
     public init(
         layout: DataLayout, baseLimits: BaseLimits = BaseLimits(), driveLimits: DriveLimits = DriveLimits(),
-        masterKeyFile: URL? = nil, clock: WallClock = .system
+        masterKeyFile: URL? = nil, registry: Registry? = nil, clock: WallClock = .system
     ) {
+        self.registry = registry
         self.layout = layout
         self.baseLimits = baseLimits
         self.driveLimits = driveLimits
@@ -52,6 +55,22 @@ public final class OpenCollections: Sendable {
         }
     }
 
+    /// What `collection` holds now (its database's used pages, its Drive content).
+    public func usage(_ collection: CollectionInfo) async throws(RegistryError) -> StorageUsage {
+        let database: CollectionDatabase
+        do {
+            database = try open(collection).database
+            return try await database.usage()
+        } catch {
+            throw RegistryError(RegistryError.storage, "Cannot measure the collection's storage", cause: error)
+        }
+    }
+
+    /// Changes the storage quota of a collection if it is open (else it applies when it opens).
+    public func setStorageQuota(_ collectionID: String, bytes: Int64?) {
+        opened.withLock { $0[collectionID]?.database.storageQuota = bytes }
+    }
+
     /// Every collection opened so far.
     public var bases: [BaseStore] { opened.withLock { $0.values.map(\.base) } }
     public var drives: [DriveStore] { opened.withLock { $0.values.compactMap(\.drive) } }
@@ -71,6 +90,7 @@ public final class OpenCollections: Sendable {
             } else {
                 let database = try CollectionDatabase(
                     file: DataLayout.collectionDatabase(in: directory), schemas: [BaseStore.schema, DriveStore.schema])
+                database.storageQuota = try registry?.storageQuota(collection: collection.id)
                 entry = Opened(database: database, base: BaseStore(database: database, limits: baseLimits, clock: clock))
             }
             if withDrive, entry.drive == nil {

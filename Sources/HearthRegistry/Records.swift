@@ -71,6 +71,13 @@ public struct InstanceInfo: Sendable, Equatable, Codable {
     public var updatedAt: Date
 }
 
+extension InstanceInfo {
+    /// Its collection (same id, same directory), for the Base and Drive stores.
+    public var collection: CollectionInfo {
+        CollectionInfo(id: id, space: space, name: slug, path: path, createdAt: createdAt)
+    }
+}
+
 /// Whether an instance can serve requests.
 public enum InstanceState: String, Sendable, Codable {
     /// Its app is being copied and built; requests get 503.

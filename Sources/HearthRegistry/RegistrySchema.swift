@@ -60,6 +60,44 @@ enum RegistrySchema {
                     );
                     """)
         }
+        migrator.registerMigration("v3-limits-meters") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE node_settings (
+                        name TEXT PRIMARY KEY,
+                        value TEXT NOT NULL
+                    );
+                    CREATE TABLE instance_limits (
+                        instance TEXT PRIMARY KEY REFERENCES instances(id) ON DELETE CASCADE,
+                        memory_bytes INTEGER,
+                        processes INTEGER,
+                        cpu_weight INTEGER,
+                        cpu_cores REAL,
+                        tmp_bytes INTEGER,
+                        storage_bytes INTEGER,
+                        outbound INTEGER
+                    );
+                    CREATE TABLE instance_meters (
+                        instance TEXT NOT NULL REFERENCES instances(id) ON DELETE CASCADE,
+                        at REAL NOT NULL,
+                        sandboxed INTEGER NOT NULL,
+                        cpu_seconds REAL NOT NULL,
+                        memory_bytes INTEGER NOT NULL,
+                        memory_peak_bytes INTEGER NOT NULL,
+                        processes INTEGER NOT NULL,
+                        requests INTEGER NOT NULL,
+                        wakes INTEGER NOT NULL,
+                        bytes_in INTEGER NOT NULL,
+                        bytes_out INTEGER NOT NULL,
+                        base_bytes INTEGER NOT NULL,
+                        drive_bytes INTEGER NOT NULL,
+                        oom_kills INTEGER NOT NULL,
+                        process_limit_hits INTEGER NOT NULL,
+                        PRIMARY KEY (instance, at)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX instance_meters_by_age ON instance_meters(at);
+                    """)
+        }
         return migrator
     }
 }

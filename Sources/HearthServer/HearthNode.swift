@@ -21,11 +21,12 @@ public struct HearthNode: Sendable {
         let layout = DataLayout(root: configuration.dataDirectory)
         let registry = try Registry(layout: layout)
         let settings = configuration.apps
+        try registry.storeDefaultLimits(settings.limits)
         var supervision = SupervisorSettings()
         supervision.idleTimeout = settings.idleTimeout
         supervision.startTimeout = settings.startTimeout
         supervision.stopGrace = settings.stopGrace
-        let sandbox = try Self.sandbox(configuration, logger: logger)
+        let sandbox = try Self.sandbox(configuration, registry: registry, logger: logger)
         let catalog = InstanceCatalog(
             registry: registry, layout: layout, builder: Builder(tools: .standard(for: layout)),
             address: NodeAddress(domain: settings.domain, port: configuration.port))
@@ -38,7 +39,7 @@ public struct HearthNode: Sendable {
             registry: registry,
             collections: OpenCollections(
                 layout: layout, baseLimits: configuration.baseLimits, driveLimits: configuration.driveLimits,
-                masterKeyFile: configuration.masterKeyFile),
+                masterKeyFile: configuration.masterKeyFile, registry: registry),
             apps: apps)
     }
 
@@ -66,10 +67,15 @@ public struct HearthNode: Sendable {
         let purge = MaintenanceService(collections: services.collections, interval: configuration.expiryPurgeInterval, logger: logger)
         var runners: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: purge)]
         if let apps = services.apps {
+            let meters = MeterService(
+                registry: services.registry, meters: apps.supervisor.meters, launcher: apps.supervisor.launcher,
+                collections: services.collections, interval: configuration.apps.meterInterval, logger: logger)
+            await meters.carryTotals()
             runners += [
                 .init(service: IdleSweepService(supervisor: apps.supervisor, logger: logger)),
                 .init(service: LimitWatchService(supervisor: apps.supervisor, logger: logger)),
                 .init(service: ActionSchedulerService(scheduler: apps.scheduler)),
+                .init(service: meters),
             ]
         }
         let group = ServiceGroup(
@@ -88,11 +94,13 @@ public struct HearthNode: Sendable {
     }
 
     /// The launcher the configuration and the host allow, with what is missing said once at start.
-    static func sandbox(_ configuration: NodeConfiguration, logger: Logger) throws -> any Launcher {
+    /// Each instance's sandbox gets its effective limits (the node's defaults with the owner's
+    /// overrides), read as its micros start.
+    static func sandbox(_ configuration: NodeConfiguration, registry: Registry, logger: Logger) throws -> any Launcher {
         let defaults = configuration.apps.limits
         let outcome = SandboxSetup.make(
             mode: configuration.apps.sandbox, node: SandboxSetup.nodeName(dataDirectory: configuration.dataDirectory),
-            limits: { _ in defaults })
+            limits: { instance in (try? await registry.effectiveLimits(instance: instance)) ?? defaults })
         if configuration.apps.sandbox == .required, let problem = outcome.problems.first {
             throw SandboxSetupError(problems: outcome.problems, first: problem)
         }

@@ -20,9 +20,11 @@ public struct TestNode: Sendable {
     ) async throws -> T {
         try await withTemporaryDirectory { root in
             let layout = DataLayout(root: root)
+            let registry = try Registry(layout: layout, clock: clock)
             let services = NodeServices(
-                registry: try Registry(layout: layout, clock: clock),
-                collections: OpenCollections(layout: layout, baseLimits: limits, driveLimits: driveLimits, clock: clock))
+                registry: registry,
+                collections: OpenCollections(
+                    layout: layout, baseLimits: limits, driveLimits: driveLimits, registry: registry, clock: clock))
             return try await body(TestNode(root: root, services: services))
         }
     }

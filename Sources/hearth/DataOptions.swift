@@ -24,24 +24,22 @@ struct DataOptions: ParsableArguments {
     }
 }
 
-/// A size on the command line: a number of bytes with an optional unit (KB, MB, GB, TB in
-/// powers of 1000; KiB, MiB, GiB, TiB in powers of 1024).
+/// A size on the command line: bytes with an optional unit (`256M`, `1.5G`, `20GiB`,
+/// `500MB`; see `ByteSize.parse`).
 struct ByteCount: ExpressibleByArgument {
     let bytes: Int64
 
     init?(argument: String) {
-        let text = argument.trimmingCharacters(in: .whitespaces)
-        let digits = text.prefix { $0.isNumber }
-        let units: [String: Int64] = [
-            "": 1, "B": 1, "KB": 1000, "MB": 1_000_000, "GB": 1_000_000_000, "TB": 1_000_000_000_000,
-            "KIB": 1 << 10, "MIB": 1 << 20, "GIB": 1 << 30, "TIB": 1 << 40,
-        ]
-        let unit = text.dropFirst(digits.count).trimmingCharacters(in: .whitespaces).uppercased()
-        guard let count = Int64(digits), let scale = units[unit] else { return nil }
-        let (bytes, overflow) = count.multipliedReportingOverflow(by: scale)
-        guard !overflow else { return nil }
+        guard let bytes = ByteSize.parse(argument) else { return nil }
         self.bytes = bytes
     }
+}
+
+/// `on` or `off` on the command line.
+enum Switch: String, ExpressibleByArgument, CaseIterable {
+    case on, off
+
+    var isOn: Bool { self == .on }
 }
 
 /// Prints a Hearth error as one clear line on stderr and exits with status 1.

@@ -25,8 +25,10 @@ struct DriveCommand: AsyncParsableCommand {
         func open() async throws -> DriveStore {
             try await failing {
                 try DriveName.validateDrive(drive)
-                let info = try await options.openRegistry().collection(collection)
-                return try OpenCollections(layout: options.layout, masterKeyFile: options.masterKeyFile(masterKey)).drive(info)
+                let registry = try options.openRegistry()
+                let info = try await registry.collection(collection)
+                return try OpenCollections(layout: options.layout, masterKeyFile: options.masterKeyFile(masterKey), registry: registry)
+                    .drive(info)
             }
         }
     }

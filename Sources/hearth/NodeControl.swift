@@ -42,11 +42,35 @@ struct NodeControl {
         return result["result"] ?? body
     }
 
+    /// An instance's meters as the node counts them now.
+    func stats(_ instance: String) async throws -> InstanceStats {
+        try decode(InstanceStats.self, try await call(.GET, "instances/\(instance)/stats"))
+    }
+
+    /// Sets an instance's limits (after clearing earlier ones if `reset`); the node stops its
+    /// micros so the next request starts them under the new limits. Returns the limits now.
+    func setLimits(_ instance: String, _ overrides: InstanceLimitOverrides, reset: Bool) async throws -> InstanceLimits {
+        let body = try JSONEncoder().encode(overrides)
+        return try decode(InstanceLimits.self, try await call(.POST, "instances/\(instance)/limits?reset=\(reset)", body: body))
+    }
+
+    private func decode<T: Decodable>(_ type: T.Type, _ body: String) throws(ControlError) -> T {
+        do {
+            return try JSONDecoder().decode(type, from: Data(body.utf8))
+        } catch {
+            throw ControlError("cli.node_answer", "The node's answer could not be read: \(error)")
+        }
+    }
+
     /// The control API's answer to one call; any failure is a `ControlError` that says what happened.
-    private func call(_ method: HTTPMethod, _ path: String) async throws(ControlError) -> String {
+    private func call(_ method: HTTPMethod, _ path: String, body: Data? = nil) async throws(ControlError) -> String {
         var request = HTTPClientRequest(url: "\(info.url)/__hearth/control/\(path)")
         request.method = method
         request.headers.add(name: "Authorization", value: "Bearer \(info.token)")
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: body))
+        }
         let status: HTTPResponseStatus
         let body: String
         do {

@@ -39,8 +39,49 @@ struct Serve: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Seconds a starting micro may take to listen on $PORT before its request fails.", valueName: "seconds"))
     var startTimeout: Double = 30
 
-    @Option(help: ArgumentHelp("Seconds a micro may take to answer one request.", valueName: "seconds"))
-    var requestTimeout: Double = 120
+    @Option(help: ArgumentHelp("Seconds a micro may take to answer one request (Deta's limit was 20).", valueName: "seconds"))
+    var requestTimeout: Double = 20
+
+    @Option(
+        help: ArgumentHelp(
+            "Memory each instance's micros may use together, e.g. 256M (default \(ByteSize.describe(InstanceLimits().memoryBytes))).",
+            valueName: "size"))
+    var memoryLimit: ByteCount?
+
+    @Option(help: ArgumentHelp("Processes and threads each instance may run (default \(InstanceLimits().processes)).", valueName: "n"))
+    var processLimit: Int?
+
+    @Option(help: ArgumentHelp("CPU each instance may use, in cores, e.g. 0.5 (default \(InstanceLimits().cpuCores)).", valueName: "cores"))
+    var cpuLimit: Double?
+
+    @Option(
+        help: ArgumentHelp(
+            "Disk space of each instance's tmp/ (default \(ByteSize.describe(InstanceLimits().tmpBytes))).", valueName: "size"))
+    var tmpQuota: ByteCount?
+
+    @Option(
+        help: ArgumentHelp(
+            "Disk space of each instance's Base and Drive together (default \(ByteSize.describe(InstanceLimits().storageBytes))).",
+            valueName: "size"))
+    var storageQuota: ByteCount?
+
+    @Option(help: "Whether instances' micros may connect to the internet: on or off (default on).")
+    var outbound: Switch?
+
+    @Option(help: ArgumentHelp("Seconds between samples of each instance's meters (`hearth app stats`).", valueName: "seconds"))
+    var meterInterval: Double = 60
+
+    /// Each instance's limits unless its owner set others (`hearth app limits`).
+    var instanceLimits: InstanceLimits {
+        var overrides = InstanceLimitOverrides()
+        overrides.memoryBytes = memoryLimit?.bytes
+        overrides.processes = processLimit
+        overrides.cpuCores = cpuLimit
+        overrides.tmpBytes = tmpQuota?.bytes
+        overrides.storageBytes = storageQuota?.bytes
+        overrides.outbound = outbound?.isOn
+        return InstanceLimits().applying(overrides)
+    }
 
     @Option(help: "Instances answer at <name>.<domain> on this node's port.")
     var domain = "localhost"
@@ -65,6 +106,12 @@ struct Serve: AsyncParsableCommand {
         guard startTimeout > 0, startTimeout.isFinite else { throw ValidationError("--start-timeout must be positive.") }
         guard requestTimeout > 0, requestTimeout.isFinite else { throw ValidationError("--request-timeout must be positive.") }
         guard stopGrace >= 0, stopGrace.isFinite else { throw ValidationError("--stop-grace must be zero or more.") }
+        guard meterInterval > 0, meterInterval.isFinite else { throw ValidationError("--meter-interval must be positive.") }
+        do {
+            try instanceLimits.validate()
+        } catch {
+            throw ValidationError(error.message)
+        }
         let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
         guard !domain.isEmpty, labels.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" } }) else {
             throw ValidationError("--domain must be a host name such as localhost or apps.example.com.")
@@ -89,6 +136,8 @@ struct Serve: AsyncParsableCommand {
         apps.domain = domain.lowercased()
         apps.sandbox = sandbox
         apps.stopGrace = .milliseconds(Int64(stopGrace * 1000))
+        apps.limits = instanceLimits
+        apps.meterInterval = .milliseconds(Int64(meterInterval * 1000))
         let configuration = NodeConfiguration(
             dataDirectory: options.directory, host: host, port: port,
             expiryPurgeInterval: .seconds(purgeInterval), driveLimits: driveLimits, masterKeyFile: options.masterKeyFile(masterKey),

@@ -7,6 +7,7 @@ import HearthCore
 /// Point reads are batched by a `PointReader`, queries run on the pool's readers, and writes
 /// go through a `GroupCommitter` and return only after their transaction is durably committed.
 public final class BaseStore: Sendable {
+    let database: CollectionDatabase
     let pool: DatabasePool
     let committer: GroupCommitter
     let pointReader: PointReader
@@ -17,6 +18,7 @@ public final class BaseStore: Sendable {
 
     /// The Bases of the collection whose database is `database` (opened with `BaseStore.schema`).
     public init(database: CollectionDatabase, limits: BaseLimits = BaseLimits(), clock: WallClock = .system) {
+        self.database = database
         pool = database.pool
         committer = database.committer
         pointReader = database.pointReader
@@ -90,7 +92,8 @@ public final class BaseStore: Sendable {
 
     // MARK: Writes
 
-    /// Stores items, replacing any with the same keys; all or nothing.
+    /// Stores items, replacing any with the same keys; all or nothing. Writes that would take
+    /// the collection over its storage quota fail (`base.no_space`); deletes never do.
     public func put(base: String, values: [JSONValue]) async throws(BaseError) -> [Item] {
         guard !values.isEmpty else { throw .bad("No items to put") }
         guard values.count <= limits.maxItemsPerPut else { throw .bad("Too many items: at most \(limits.maxItemsPerPut) per request") }
@@ -99,6 +102,7 @@ public final class BaseStore: Sendable {
         try await write { db in
             let baseID = try self.bases.ensure(db, base)
             for item in items { try self.store(db, baseID, item) }
+            try self.checkQuota(db)
         }
         return items
     }
@@ -113,6 +117,7 @@ public final class BaseStore: Sendable {
                 throw BaseError(BaseError.conflict, "Key already exists")
             }
             try self.store(db, baseID, item)
+            try self.checkQuota(db)
         }
         return item
     }
@@ -130,6 +135,7 @@ public final class BaseStore: Sendable {
             fields["key"] = nil
             let updated = try Item(key: key, fields: try request.apply(to: fields), limits: limits)
             try self.store(db, baseID, updated)
+            try self.checkQuota(db)
         }
         var echo = request.echo
         echo["key"] = .string(key)
@@ -159,6 +165,12 @@ public final class BaseStore: Sendable {
     private func store(_ db: Database, _ baseID: Int64, _ item: Item) throws {
         try db.cachedStatement(sql: "INSERT OR REPLACE INTO items (base, key, doc, expires) VALUES (?, ?, ?, ?)")
             .execute(arguments: [baseID, item.key, item.json, item.expires])
+    }
+
+    /// Fails a write that leaves the collection over its storage quota; its savepoint rolls back.
+    private func checkQuota(_ db: Database) throws {
+        guard let room = try database.room(db), room < 0 else { return }
+        throw BaseError(BaseError.noSpace, "The collection's storage quota is full")
     }
 
     private func liveDocument(_ db: Database, _ baseID: Int64, _ key: String, now: Double) throws -> String? {

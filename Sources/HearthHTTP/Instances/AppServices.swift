@@ -24,7 +24,7 @@ public struct AppServices: Sendable {
 
     public init(
         catalog: InstanceCatalog, supervisor: Supervisor, registry: Registry, controlToken: String,
-        requestTimeout: TimeAmount = .seconds(120), maxRequestBytes: Int = 64 * 1024 * 1024, logger: Logger
+        requestTimeout: TimeAmount = .seconds(20), maxRequestBytes: Int = 64 * 1024 * 1024, logger: Logger
     ) {
         self.catalog = catalog
         self.supervisor = supervisor

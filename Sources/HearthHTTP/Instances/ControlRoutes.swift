@@ -3,8 +3,9 @@ import HearthRegistry
 import HearthRuntime
 import Hummingbird
 
-/// The node's control API for the local CLI (`hearth app restart`, `rm`, `ls`): loopback
-/// only, with the token the node writes to `<data>/run/node.json` (readable by its owner only).
+/// The node's control API for the local CLI (`hearth app restart`, `rm`, `ls`, `stats`,
+/// `limits`): loopback only, with the token the node writes to `<data>/run/node.json`
+/// (readable by its owner only).
 enum ControlRoutes {
     static func add<Context: RequestContext>(
         to router: Router<Context>, apps: AppServices, registry: Registry, collections: OpenCollections
@@ -23,6 +24,7 @@ enum ControlRoutes {
             await apps.supervisor.stop(instance: id)
             await apps.supervisor.launcher.discard(instanceID: id)
             collections.close(id)
+            apps.supervisor.meters.forget(id)
             return JSONResponse.raw(.ok, "{\"stopped\":true}")
         }
         group.post("actions/:action") { request, context in
@@ -41,9 +43,10 @@ enum ControlRoutes {
             let running = await apps.supervisor.runningMicros(instance: try context.parameters.require("id"))
             return JSONResponse.value(.ok, ["running": .array(running.map { .string($0) })])
         }
+        addMeters(to: group, apps: apps, registry: registry, collections: collections)
     }
 
-    private static func authorize(_ request: Request, _ context: some RequestContext, _ apps: AppServices) throws {
+    static func authorize(_ request: Request, _ context: some RequestContext, _ apps: AppServices) throws {
         guard context.isFromLoopback, request.headers[.authorization] == "Bearer \(apps.controlToken)" else {
             throw HTTPError(.unauthorized)
         }

@@ -7,9 +7,11 @@ import NIOCore
 
 /// Serves instance hosts (`<slug>.<domain>`): the platform's reserved `/__space/*` paths,
 /// then each request routed by path to its micro — files served by the node for static
-/// micros, a proxied request to a process (started on demand) for the others.
+/// micros, a proxied request to a process (started on demand) for the others. Every request
+/// that reaches an instance is counted on its meter.
 struct InstanceMiddleware<Context: RequestContext>: RouterMiddleware {
     let catalog: InstanceCatalog
+    let meters: MeterBook
     let proxy: MicroProxy
     let files = StaticResponder()
     let base: BaseController
@@ -35,10 +37,18 @@ struct InstanceMiddleware<Context: RequestContext>: RouterMiddleware {
             return InstancePages.noInstance(host: host)
         }
         guard instance.info.state == .ready else { return InstancePages.installing(instance.info.appName) }
+        let meter = meters.meter(instance.info.id)
+        let request = meter.counting(request)
         let path = RequestPath.normalized(request.uri.path)
-        if path == "/__space/v0/actions" { return await action(request, instance: instance, host: host, context: context) }
-        if path.hasPrefix("/__space/") { return await reserved(request, path: path, instance: instance, context: context) }
-        return await serve(request, path: path, instance: instance, host: host, context: context)
+        let response: Response
+        if path == "/__space/v0/actions" {
+            response = await action(request, instance: instance, host: host, context: context)
+        } else if path.hasPrefix("/__space/") {
+            response = await reserved(request, path: path, instance: instance, context: context)
+        } else {
+            response = await serve(request, path: path, instance: instance, host: host, context: context)
+        }
+        return meter.counting(response)
     }
 
     /// A micro calling a sibling micro through the node (`$HEARTH_API_URL/<path>` with
@@ -51,7 +61,9 @@ struct InstanceMiddleware<Context: RequestContext>: RouterMiddleware {
             let instance = try? await catalog.instance(internalKey: key), instance.info.state == .ready,
             context.roomInstance == nil || context.roomInstance == instance.info.id
         else { return nil }
-        return await serve(request, path: path, instance: instance, host: catalog.address.host(slug: instance.info.slug), context: context)
+        let meter = meters.meter(instance.info.id)
+        let host = catalog.address.host(slug: instance.info.slug)
+        return meter.counting(await serve(meter.counting(request), path: path, instance: instance, host: host, context: context))
     }
 
     /// Routes a request to the micro that owns its path.
@@ -90,9 +102,7 @@ struct InstanceMiddleware<Context: RequestContext>: RouterMiddleware {
             let prefix = "/__space/v0/\(service)/v1/"
             guard path.hasPrefix(prefix) else { continue }
             let rest = path.dropFirst(prefix.count).drop { $0 != "/" }
-            let collection = CollectionInfo(
-                id: instance.info.id, space: instance.info.space, name: instance.info.slug, path: instance.info.path,
-                createdAt: instance.info.createdAt)
+            let collection = instance.info.collection
             switch DetaRoute.parse(method: request.method.rawValue, rawPath: "/v1/\(instance.info.id)\(rest)") {
             case .success(.base(let route))?:
                 return await base.respond(to: request, route: route, collection: collection, logger: context.logger)

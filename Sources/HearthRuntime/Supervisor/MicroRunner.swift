@@ -17,6 +17,8 @@ actor MicroRunner {
     let launcher: any Launcher
     let settings: SupervisorSettings
     let log: MicroLog
+    /// Counts the micro's wakes and keeps its instance's last failure.
+    let meter: InstanceMeter
     private(set) var phase = Phase.stopped
     private var generation = 0
     private var inFlight = 0
@@ -29,10 +31,11 @@ actor MicroRunner {
     /// Requests wait for a restart due within this long; later ones get a 502 at once.
     static let longestWaitForRestart = Duration.seconds(5)
 
-    init(spec: MicroSpec, launcher: any Launcher, settings: SupervisorSettings) {
+    init(spec: MicroSpec, launcher: any Launcher, settings: SupervisorSettings, meter: InstanceMeter) {
         self.spec = spec
         self.launcher = launcher
         self.settings = settings
+        self.meter = meter
         log = MicroLog(file: spec.log)
     }
 
@@ -143,6 +146,7 @@ actor MicroRunner {
             throw RuntimeError(RuntimeError.stopped, "The micro was stopped while starting")
         }
         log.note("ready in \((clock.now - began).milliseconds) ms")
+        meter.countWake()
         startedAt = .now
         restartAt = nil
         phase = .running(process)
@@ -166,6 +170,7 @@ actor MicroRunner {
         failures += 1
         let delay = backoff()
         log.note("\(failure.message); next try in \(delay) at the earliest")
+        meter.noteError(failure.message)
         phase = .failed(failure, retryAt: .now + delay)
         return failure
     }
@@ -176,6 +181,7 @@ actor MicroRunner {
         failures += 1
         let delay = backoff()
         log.note("pid \(process.pid) \(MicroProcess.describe(status)); restarting in \(delay)")
+        meter.noteError("The micro '\(spec.micro)' \(MicroProcess.describe(status))")
         start(after: delay)
     }
 

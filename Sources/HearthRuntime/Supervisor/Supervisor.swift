@@ -7,11 +7,16 @@ import Synchronization
 public final class Supervisor: Sendable {
     public let launcher: any Launcher
     public let settings: SupervisorSettings
+    /// Where runners count wakes and note failures.
+    public let meters: MeterBook
     private let runners = Mutex<[String: MicroRunner]>([:])
 
-    public init(launcher: any Launcher = ProcessLauncher(), settings: SupervisorSettings = SupervisorSettings()) {
+    public init(
+        launcher: any Launcher = ProcessLauncher(), settings: SupervisorSettings = SupervisorSettings(), meters: MeterBook = MeterBook()
+    ) {
         self.launcher = launcher
         self.settings = settings
+        self.meters = meters
     }
 
     /// Where a running micro answers, for one request; call `release` on the lease when done.
@@ -107,7 +112,7 @@ public final class Supervisor: Sendable {
     private func runner(for spec: MicroSpec) -> MicroRunner {
         runners.withLock { runners in
             if let existing = runners[spec.key], existing.spec == spec { return existing }
-            let runner = MicroRunner(spec: spec, launcher: launcher, settings: settings)
+            let runner = MicroRunner(spec: spec, launcher: launcher, settings: settings, meter: meters.meter(spec.instanceID))
             if let replaced = runners[spec.key] { Task { await replaced.stop() } }
             runners[spec.key] = runner
             return runner
