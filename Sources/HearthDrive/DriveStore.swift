@@ -127,7 +127,9 @@ public final class DriveStore: Sendable {
     func newWriter(maxBytes: Int64, hasher: SHA256?) async throws(DriveError) -> BlobWriter {
         let tooLarge = DriveError(DriveError.tooLarge, "The body is larger than \(maxBytes) bytes")
         var limit = BlobWriter.Limit(bytes: maxBytes, error: tooLarge)
-        if let left = try await read({ db in try self.room(db) }), left < limit.bytes {
+        if limits.quotaBytes != nil || database.storageQuota != nil, let left = try await read({ db in try self.room(db) }),
+            left < limit.bytes
+        {
             limit = BlobWriter.Limit(bytes: max(0, left), error: Self.quotaFull)
         }
         return try BlobWriter(directory: blobs, collectionKey: collectionKey, limit: limit, hasher: hasher)

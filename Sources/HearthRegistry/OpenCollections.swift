@@ -55,11 +55,11 @@ public final class OpenCollections: Sendable {
         }
     }
 
-    /// What `collection` holds now (its database's used pages, its Drive content).
-    public func usage(_ collection: CollectionInfo) async throws(RegistryError) -> StorageUsage {
-        let database: CollectionDatabase
+    /// What `collection` holds now (its database's used pages, its Drive content), if this
+    /// process has opened it; `nil` otherwise.
+    public func usageIfOpen(_ collection: CollectionInfo) async throws(RegistryError) -> StorageUsage? {
+        guard let database = opened.withLock({ $0[collection.id]?.database }) else { return nil }
         do {
-            database = try open(collection).database
             return try await database.usage()
         } catch {
             throw RegistryError(RegistryError.storage, "Cannot measure the collection's storage", cause: error)

@@ -31,7 +31,7 @@ struct AppLimits: AsyncParsableCommand {
     var tmp: ByteCount?
     @Option(help: ArgumentHelp("Disk space of its Base and Drive together (at least 1M).", valueName: "size"))
     var storage: ByteCount?
-    @Option(help: "Whether its micros may connect to the internet: on or off.")
+    @Option(help: ArgumentHelp("Whether its micros may connect to the internet.", valueName: "on|off"))
     var outbound: Switch?
     @Flag(help: "Return every limit to the node's default (before applying any other option).")
     var reset = false

@@ -81,6 +81,7 @@ enum StatsText {
         add("oom kills", "\(meters.oomKills)")
         add("process limit hits", "\(meters.processLimitHits)")
         if let error = stats.lastError { add("last error", "\(date(error.at)): \(error.message)") }
+        if stats.meters?.sandboxed != true { lines.append("CPU, memory and processes are measured for sandboxed instances only.") }
         return lines.joined(separator: "\n")
     }
 

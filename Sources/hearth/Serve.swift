@@ -65,7 +65,7 @@ struct Serve: AsyncParsableCommand {
             valueName: "size"))
     var storageQuota: ByteCount?
 
-    @Option(help: "Whether instances' micros may connect to the internet: on or off (default on).")
+    @Option(help: ArgumentHelp("Whether instances' micros may connect to the internet (default on).", valueName: "on|off"))
     var outbound: Switch?
 
     @Option(help: ArgumentHelp("Seconds between samples of each instance's meters (`hearth app stats`).", valueName: "seconds"))

@@ -81,7 +81,8 @@ def test_static_files_are_counted_and_wake_nothing(node, site):
 
 
 def test_samples_are_written_every_interval(node, notes):
-    node.get("metered", "/")
+    stored = node.request("metered", "PUT", "/notes/first", json={"text": "hello"})  # the micro writes to its Base
+    assert stored.status_code == 200, stored.text
     live = stats(node, "metered")["meters"]["requests"]
     rows = wait_for(lambda: [r for r in stored_samples(node, notes["id"]) if r["requests"] == live], timeout=10,
                     message="a sample with the latest request count")

@@ -1,6 +1,8 @@
 import Foundation
 import GRDB
+import HearthBase
 import HearthCore
+import HearthDrive
 import HearthRegistry
 import HearthTesting
 import Testing
@@ -113,16 +115,37 @@ import Testing
 
     @Test func anInstancesCollectionOpensWithItsStorageQuota() async throws {
         try await withInstance { registry, instance, root in
-            let layout = DataLayout(root: root)
-            let (headless, _) = try await registry.createCollection(name: "plain")
             var set = InstanceLimitOverrides()
-            set.storageBytes = 2 << 20
+            set.storageBytes = 1 << 20
             try await registry.setLimits(instance: instance.id, set)
-            let collections = OpenCollections(layout: layout, registry: registry)
-            _ = try collections.base(instance.collection)
-            _ = try collections.base(headless)
-            #expect(try await collections.usage(instance.collection).databaseBytes > 0)
-            #expect(try await collections.usage(headless).outsideBytes == 0)
+            let collections = OpenCollections(layout: DataLayout(root: root), registry: registry)
+            #expect(try await collections.usageIfOpen(instance.collection) == nil)
+            let base = try collections.base(instance.collection)
+            let empty = try #require(try await collections.usageIfOpen(instance.collection))
+            #expect(empty.databaseBytes > 0 && empty.outsideBytes == 0)
+
+            let text = JSONValue.string(String(repeating: "x", count: 300_000))
+            await #expect {
+                for index in 0..<5 { _ = try await base.put(base: "b", values: [["key": .string("k\(index)"), "text": text]]) }
+            } throws: { error in
+                (error as? BaseError)?.code == BaseError.noSpace
+            }
+            let full = try #require(try await collections.usageIfOpen(instance.collection))
+            #expect(full.totalBytes <= 1 << 20 && full.totalBytes > 600_000)
+
+            let drive = try collections.drive(instance.collection)
+            await #expect {
+                let writer = try await drive.newWriter()
+                try writer.append(Array(repeating: 7, count: 500_000))
+                _ = try await drive.commitFile(drive: "d", name: "f", contentType: nil, writer: writer)
+            } throws: { error in
+                (error as? DriveError)?.code == DriveError.noSpace
+            }
+
+            // Deletes go on, and free room for writes.
+            try await base.delete(base: "b", key: "k0")
+            _ = try await base.put(base: "b", values: [["key": "again", "text": text]])
+            #expect(try await base.get(base: "b", key: "k1") != nil)
         }
     }
 }

@@ -26,6 +26,11 @@ public struct StorageUsage: Sendable, Equatable {
     public var outsideBytes: Int64
 
     public var totalBytes: Int64 { databaseBytes + outsideBytes }
+
+    public init(databaseBytes: Int64, outsideBytes: Int64) {
+        self.databaseBytes = databaseBytes
+        self.outsideBytes = outsideBytes
+    }
 }
 
 /// A collection's `data.sqlite`, opened once and shared by its Base and Drive stores: one
@@ -63,14 +68,19 @@ public final class CollectionDatabase: Sendable {
         try await pool.read { db in try self.usage(db) }
     }
 
-    /// What the collection holds as `db`'s transaction sees it: a few pragmas and one row per schema.
+    /// What the collection holds as `db`'s transaction sees it: the pages in use (a cached
+    /// statement over three pragmas) and one row per schema.
     package func usage(_ db: Database) throws -> StorageUsage {
-        let pages = try Int64.fetchOne(db, sql: "PRAGMA page_count") ?? 0
-        let free = try Int64.fetchOne(db, sql: "PRAGMA freelist_count") ?? 0
-        let pageSize = try Int64.fetchOne(db, sql: "PRAGMA page_size") ?? 4096
+        let used =
+            try Int64.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        SELECT (p.page_count - f.freelist_count) * s.page_size
+                        FROM pragma_page_count() p, pragma_freelist_count() f, pragma_page_size() s
+                        """)) ?? 0
         var outsideBytes: Int64 = 0
         for measure in outside { outsideBytes += try measure(db) }
-        return StorageUsage(databaseBytes: (pages - free) * pageSize, outsideBytes: outsideBytes)
+        return StorageUsage(databaseBytes: used, outsideBytes: outsideBytes)
     }
 
     /// Bytes left under the storage quota as `db`'s transaction sees it (negative once over),

@@ -1,4 +1,5 @@
 import Foundation
+import HearthCore
 import HearthRegistry
 import Synchronization
 
@@ -15,6 +16,7 @@ public final class InstanceMeter: Sendable {
 
     private struct State {
         var usage = UsageTotals()
+        var storage = StorageUsage(databaseBytes: 0, outsideBytes: 0)
         var lastError: MeterEvent?
     }
 
@@ -48,20 +50,25 @@ public final class InstanceMeter: Sendable {
             state.usage.cpuSeconds += sample.cpuSeconds
             state.usage.oomKills += sample.oomKills
             state.usage.processLimitHits += sample.processLimitHits
+            state.storage = StorageUsage(databaseBytes: sample.baseBytes, outsideBytes: sample.driveBytes)
         }
     }
 
     /// Fills `sample`'s counters, folding in `usage`, the launcher's reading of the instance's
-    /// processes now (`nil` when it has none or cannot tell).
-    func fill(_ sample: inout MeterSample, usage: ResourceUsage?) {
+    /// processes now (`nil` when it has none or cannot tell), and `storage` when it was
+    /// measured (else the last measure stands).
+    func fill(_ sample: inout MeterSample, usage: ResourceUsage?, storage: StorageUsage? = nil) {
         sample.requests = requests.load(ordering: .relaxed)
         sample.wakes = wakes.load(ordering: .relaxed)
         sample.bytesIn = bytesIn.load(ordering: .relaxed)
         sample.bytesOut = bytesOut.load(ordering: .relaxed)
-        let totals = state.withLock { state in
+        let (totals, stored) = state.withLock { state in
             state.usage.observe(usage)
-            return state.usage
+            if let storage { state.storage = storage }
+            return (state.usage, state.storage)
         }
+        sample.baseBytes = stored.databaseBytes
+        sample.driveBytes = stored.outsideBytes
         sample.cpuSeconds = totals.cpuSeconds
         sample.oomKills = totals.oomKills
         sample.processLimitHits = totals.processLimitHits

@@ -32,16 +32,14 @@ public final class MeterBook: Sendable {
     }
 
     /// An instance's meters now: its counters, what its processes use (from `launcher`) and
-    /// what its collection holds (from `collections`, opening it if needed).
+    /// what its collection holds: measured if the node has it open, else as last measured
+    /// (only the node writes to an instance's collection, and it opens it to do so).
     public func sample(
         _ instance: InstanceInfo, launcher: any Launcher, collections: OpenCollections, at time: Date = Date()
     ) async -> MeterSample {
         var sample = MeterSample(instance: instance.id, at: time, sandboxed: launcher.isolates)
-        meter(instance.id).fill(&sample, usage: launcher.usage(instanceID: instance.id))
-        if let storage = try? await collections.usage(instance.collection) {
-            sample.baseBytes = storage.databaseBytes
-            sample.driveBytes = storage.outsideBytes
-        }
+        let storage = (try? await collections.usageIfOpen(instance.collection)) ?? nil
+        meter(instance.id).fill(&sample, usage: launcher.usage(instanceID: instance.id), storage: storage)
         return sample
     }
 }
