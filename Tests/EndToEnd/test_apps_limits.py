@@ -15,7 +15,7 @@ MiB = 1 << 20
 
 @pytest.fixture(scope="module")
 def node(tmp_path_factory):
-    with module_node(tmp_path_factory, "limits", args=["--memory-limit", "1G", "--outbound", "off"]) as n:
+    with module_node(tmp_path_factory, "limits", args=["--memory-limit", "1G", "--outbound", "off", "--sandbox", "off"]) as n:
         yield n
 
 

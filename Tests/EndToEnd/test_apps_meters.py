@@ -13,7 +13,8 @@ STATIC = ("/", "/data.json", "/assets/app.js")
 
 @pytest.fixture(scope="module")
 def node(tmp_path_factory):
-    with module_node(tmp_path_factory, "meters", args=["--meter-interval", "1"]) as n:
+    # Unsandboxed, so the counts are the same on every host (test_apps_meters_sandboxed.py has the rest).
+    with module_node(tmp_path_factory, "meters", args=["--meter-interval", "1", "--sandbox", "off"]) as n:
         yield n
 
 
