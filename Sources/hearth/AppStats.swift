@@ -13,7 +13,7 @@ struct AppStats: AsyncParsableCommand {
             installed. While the node runs they are live; otherwise they come from the node's \
             last sample (it samples every minute, see `hearth serve --meter-interval`). CPU, \
             memory and processes are measured only for sandboxed instances. --history N adds \
-            the instance's last N samples.
+            the instance's last N samples. With --json, NAME gives one object, else a list.
             """)
 
     @OptionGroup var options: DataOptions
