@@ -27,7 +27,7 @@ public enum NodeRouter {
         let drive = DriveController(access: access, limits: services.collections.driveLimits)
         if let apps = services.apps {
             let proxy = MicroProxy(
-                client: apps.client, supervisor: apps.supervisor, timeout: apps.requestTimeout, maxRequestBytes: apps.maxRequestBytes)
+                pool: apps.upstream, supervisor: apps.supervisor, timeout: apps.requestTimeout, maxRequestBytes: apps.maxRequestBytes)
             router.add(middleware: InstanceMiddleware(catalog: apps.catalog, proxy: proxy, base: base, drive: drive))
             ControlRoutes.add(to: router, apps: apps, registry: services.registry, collections: services.collections)
         }

@@ -8,6 +8,7 @@ public final class Supervisor: Sendable {
     public let launcher: any Launcher
     public let settings: SupervisorSettings
     private let runners = Mutex<[String: MicroRunner]>([:])
+    private let endObservers = Mutex<[@Sendable (MicroEndpoint) -> Void]>([])
 
     public init(launcher: any Launcher = ProcessLauncher(), settings: SupervisorSettings = SupervisorSettings()) {
         self.launcher = launcher
@@ -19,6 +20,12 @@ public final class Supervisor: Sendable {
         let runner = runner(for: spec)
         let endpoint = try await runner.acquire()
         return MicroLease(endpoint: endpoint, runner: runner)
+    }
+
+    /// Calls `observer` (on any thread) with the endpoint of every micro process that ends,
+    /// stopped or crashed, so that connections to it can be dropped.
+    public func onMicroEnded(_ observer: @escaping @Sendable (MicroEndpoint) -> Void) {
+        endObservers.withLock { $0.append(observer) }
     }
 
     /// Kills micros left running by a node that was killed without stopping them; call it
@@ -89,7 +96,9 @@ public final class Supervisor: Sendable {
     private func runner(for spec: MicroSpec) -> MicroRunner {
         runners.withLock { runners in
             if let existing = runners[spec.key], existing.spec == spec { return existing }
-            let runner = MicroRunner(spec: spec, launcher: launcher, settings: settings)
+            let runner = MicroRunner(spec: spec, launcher: launcher, settings: settings) { [weak self] endpoint in
+                for observer in self?.endObservers.withLock({ $0 }) ?? [] { observer(endpoint) }
+            }
             if let replaced = runners[spec.key] { Task { await replaced.stop() } }
             runners[spec.key] = runner
             return runner
