@@ -26,11 +26,9 @@ public enum NodeRouter {
         let base = BaseController(access: access, limits: services.collections.baseLimits)
         let drive = DriveController(access: access, limits: services.collections.driveLimits)
         if let apps = services.apps {
-            let proxy = MicroProxy(
-                client: apps.client, supervisor: apps.supervisor, timeout: apps.requestTimeout, maxRequestBytes: apps.maxRequestBytes)
             router.add(
                 middleware: InstanceMiddleware(
-                    catalog: apps.catalog, meters: apps.supervisor.meters, proxy: proxy, base: base, drive: drive))
+                    catalog: apps.catalog, meters: apps.supervisor.meters, proxy: proxy(apps), base: base, drive: drive))
             ControlRoutes.add(to: router, apps: apps, registry: services.registry, collections: services.collections)
         }
         router.add(middleware: DetaAPIMiddleware(base: base, drive: drive))
@@ -48,12 +46,15 @@ public enum NodeRouter {
         let access = APIAccess(registry: services.registry, collections: services.collections)
         let base = BaseController(access: access, limits: services.collections.baseLimits)
         let drive = DriveController(access: access, limits: services.collections.driveLimits)
-        let proxy = MicroProxy(
-            client: apps.client, supervisor: apps.supervisor, timeout: apps.requestTimeout, maxRequestBytes: apps.maxRequestBytes)
         router.add(
-            middleware: InstanceMiddleware(catalog: apps.catalog, meters: apps.supervisor.meters, proxy: proxy, base: base, drive: drive))
+            middleware: InstanceMiddleware(
+                catalog: apps.catalog, meters: apps.supervisor.meters, proxy: proxy(apps), base: base, drive: drive))
         router.add(middleware: RoomAPIGuard())
         router.add(middleware: DetaAPIMiddleware(base: base, drive: drive))
         return router
+    }
+
+    private static func proxy(_ apps: AppServices) -> MicroProxy {
+        MicroProxy(pool: apps.upstream, supervisor: apps.supervisor, timeout: apps.requestTimeout, maxRequestBytes: apps.maxRequestBytes)
     }
 }

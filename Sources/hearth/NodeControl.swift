@@ -1,8 +1,7 @@
-import AsyncHTTPClient
 import Foundation
 import HearthCore
+import HearthHTTP
 import HearthRuntime
-import NIOCore
 import NIOHTTP1
 
 /// A failed call to the running node's control API.
@@ -64,24 +63,16 @@ struct NodeControl {
 
     /// The control API's answer to one call; any failure is a `ControlError` that says what happened.
     private func call(_ method: HTTPMethod, _ path: String, body: Data? = nil) async throws(ControlError) -> String {
-        var request = HTTPClientRequest(url: "\(info.url)/__hearth/control/\(path)")
-        request.method = method
-        request.headers.add(name: "Authorization", value: "Bearer \(info.token)")
-        if let body {
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(bytes: body))
-        }
-        let status: HTTPResponseStatus
-        let body: String
+        let status: Int
+        let answer: String
         do {
-            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
-            status = response.status
-            body = String(buffer: try await response.body.collect(upTo: 1 << 20))
+            (status, answer) = try await ControlClient.call(
+                method, "/__hearth/control/\(path)", url: info.url, token: info.token, body: body)
         } catch {
             throw ControlError("cli.node_unreachable", "Cannot reach the node at \(info.url): \(error)")
         }
-        guard status == .ok else { throw ControlError("cli.node_refused", "The node answered \(status.code): \(body.prefix(300))") }
-        return body
+        guard status == 200 else { throw ControlError("cli.node_refused", "The node answered \(status): \(answer.prefix(300))") }
+        return answer
     }
 
     /// Where an instance answers: on the running node's port, else the default one.

@@ -1,19 +1,17 @@
-import AsyncHTTPClient
 import HearthRuntime
 import NIOCore
+import NIOHTTP1
 
-/// Delivers scheduled actions to micros over the node's upstream HTTP client.
+/// Delivers scheduled actions to micros over the node's upstream pool.
 struct ActionPoster: ActionDelivery {
-    let upstream: UpstreamClient
+    let pool: UpstreamPool
     let timeout: TimeAmount
 
-    func deliver(_ body: String, toPort port: Int) async throws -> (status: Int, body: String) {
-        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/__space/v0/actions")
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/json")
-        request.body = .bytes(ByteBuffer(string: body))
-        let response = try await upstream.client.execute(request, timeout: timeout)
-        let answer = try await response.body.collect(upTo: 64 * 1024)
-        return (Int(response.status.code), String(buffer: answer).prefix(200).description)
+    func deliver(_ body: String, to endpoint: MicroEndpoint) async throws -> (status: Int, body: String) {
+        let headers: HTTPHeaders = ["Host": "127.0.0.1:\(endpoint.port)", "Content-Type": "application/json"]
+        let request = UpstreamRequest(method: .POST, target: "/__space/v0/actions", headers: headers, body: ByteBuffer(string: body))
+        let response = try await pool.execute(request, to: endpoint, timeout: timeout)
+        let answer = try await response.collect(upTo: 64 * 1024)
+        return (Int(response.head.status.code), String(buffer: answer).prefix(200).description)
     }
 }

@@ -1,16 +1,15 @@
-import AsyncHTTPClient
 import HTTPTypes
 import HearthRuntime
 import Hummingbird
 import Logging
 import NIOCore
 import NIOHTTP1
-import NIOPosix
 
 /// Forwards a request to a running micro over pooled keep-alive connections, streaming the
-/// response. The micro is held (not stopped as idle) until its response has been sent.
+/// response. The micro is held (not stopped as idle) until its response has been received in
+/// full and, if it streams, sent.
 struct MicroProxy: Sendable {
-    let client: HTTPClient
+    let pool: UpstreamPool
     let supervisor: Supervisor
     let timeout: TimeAmount
     /// The largest request body passed on to a micro; larger ones get 413.
@@ -37,7 +36,10 @@ struct MicroProxy: Sendable {
                 .contentTooLarge, title: "Request too large",
                 message: "\(instanceName) accepts requests of at most \(maxRequestBytes / (1024 * 1024)) MiB.")
         }
-        let headers = Self.forwardedHeaders(request, host: host, client: context)
+        let upstream = UpstreamRequest(
+            method: HTTPMethod(rawValue: request.method.rawValue), target: path,
+            headers: Self.forwardedHeaders(request, host: host, client: context),
+            body: body.readableBytes > 0 || request.headers[.contentLength] != nil ? body : nil)
         var attempts = 0
         while true {
             attempts += 1
@@ -48,19 +50,16 @@ struct MicroProxy: Sendable {
                 context.logger.warning("Micro failed to start", metadata: ["micro": "\(spec.key)", "reason": "\(error.message)"])
                 return InstancePages.microFailed(instance: instanceName, message: error.message, log: supervisor.recentLog(spec))
             }
-            var upstream = HTTPClientRequest(url: "http://127.0.0.1:\(lease.port)\(path)")
-            upstream.method = HTTPMethod(rawValue: request.method.rawValue)
-            upstream.headers = headers
-            if body.readableBytes > 0 || request.headers[.contentLength] != nil { upstream.body = .bytes(body) }
             do {
-                return Self.relay(try await client.execute(upstream, timeout: timeout), holding: lease)
+                return await Self.relay(try await pool.execute(upstream, to: lease.endpoint, timeout: timeout), holding: lease)
             } catch {
-                let again = attempts == 1 ? await Self.isWorthRetrying(error, method: request.method, lease: lease) : false
+                let again = attempts == 1 ? await Self.isWorthRetrying(error, request: upstream, lease: lease) : false
                 await lease.release()
                 if again { continue }
                 context.logger.warning("Micro did not answer", metadata: ["micro": "\(spec.key)", "error": "\(error)"])
+                let reason = (error as? UpstreamError)?.message ?? "\(error)"
                 return InstancePages.microFailed(
-                    instance: instanceName, message: "The micro '\(spec.micro)' did not answer: \(error)",
+                    instance: instanceName, message: "The micro '\(spec.micro)' did not answer: \(reason)",
                     log: supervisor.recentLog(spec))
             }
         }
@@ -70,31 +69,49 @@ struct MicroProxy: Sendable {
     /// micro died after its last answer; nothing was sent, and the next try waits for its
     /// restart), or when an idempotent request met a kept-alive connection the micro had just
     /// closed while the micro itself is alive (a crash it caused is never repeated).
-    static func isWorthRetrying(_ error: any Error, method: HTTPRequest.Method, lease: MicroLease) async -> Bool {
-        if error is NIOConnectionError || (error as? IOError)?.errnoCode == ECONNREFUSED { return true }
-        let closed =
-            (error as? HTTPClientError) == .remoteConnectionClosed || (error as? ChannelError) == .ioOnClosedChannel
-            || (error as? IOError)?.errnoCode == ECONNRESET
-        guard closed, [.get, .head, .options, .put, .delete].contains(method) else { return false }
+    static func isWorthRetrying(_ error: any Error, request: UpstreamRequest, lease: MicroLease) async -> Bool {
+        guard let error = error as? UpstreamError else { return false }
+        if error.code == UpstreamError.connectFailed { return true }
+        guard error.code == UpstreamError.closed, request.isIdempotent else { return false }
         // A crashing process closes its sockets a moment before it is reported as ended.
         try? await Task.sleep(for: .milliseconds(20))
         return await lease.microIsAlive()
     }
 
-    /// The micro's response, streamed to the client; the lease ends with the body.
-    static func relay(_ response: HTTPClientResponse, holding lease: MicroLease) -> Response {
+    /// The micro's response for the client. A body that came whole is sent in one write (the
+    /// micro is done with the request, so the lease ends now); a streamed one keeps the lease
+    /// until it has been sent, or the client has gone.
+    static func relay(_ response: UpstreamResponse, holding lease: MicroLease) async -> Response {
         var headers = HTTPFields()
-        for (name, value) in response.headers where !Self.hopByHop.contains(name.lowercased()) {
+        for (name, value) in response.head.headers where !Self.hopByHop.contains(name.lowercased()) {
             if let field = HTTPField.Name(name) { headers.append(HTTPField(name: field, value: value)) }
         }
-        let body = response.body
-        return Response(
-            status: .init(code: Int(response.status.code), reasonPhrase: response.status.reasonPhrase), headers: headers,
-            body: ResponseBody { writer in
-                defer { Task { await lease.release() } }
-                for try await chunk in body { try await writer.write(chunk) }
-                try await writer.finish(nil)
-            })
+        let status = HTTPResponse.Status(code: Int(response.head.status.code), reasonPhrase: response.head.status.reasonPhrase)
+        switch response.body {
+        case .complete(let body?):
+            await lease.release()
+            return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: body))
+        case .complete(nil):
+            await lease.release()
+            var relayed = Response(status: status, headers: headers)
+            relayed.headers = headers  // without the Content-Length: 0 it adds (HEAD, 204 and 304 answers)
+            return relayed
+        case .streaming(let first, let rest):
+            let holder = LeaseHolder(lease)
+            return Response(
+                status: status, headers: headers,
+                body: ResponseBody { writer in
+                    do {
+                        if let first { try await writer.write(first) }
+                        for try await chunk in rest { try await writer.write(chunk) }
+                        try await writer.finish(nil)
+                    } catch {
+                        await holder.release()
+                        throw error
+                    }
+                    await holder.release()
+                })
+        }
     }
 
     /// The request's headers minus hop-by-hop ones, plus `X-Forwarded-*` telling the micro
@@ -107,8 +124,10 @@ struct MicroProxy: Sendable {
         }
         for field in request.headers {
             let name = field.name.canonicalName
-            // The client sets the length of the body it sends.
-            if hopByHop.contains(name) || connectionTokens.contains(name) || name.hasPrefix("x-forwarded-") || name == "content-length" {
+            // The proxy sets the length of the body it sends; it has the whole body, so it expects nothing.
+            if hopByHop.contains(name) || connectionTokens.contains(name) || name.hasPrefix("x-forwarded-") || name == "content-length"
+                || name == "expect"
+            {
                 continue
             }
             headers.add(name: field.name.rawName, value: field.value)

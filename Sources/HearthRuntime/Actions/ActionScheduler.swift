@@ -5,8 +5,8 @@ import Logging
 
 /// Sends `POST /__space/v0/actions` to a running micro; implemented over HTTP by the node.
 public protocol ActionDelivery: Sendable {
-    /// Delivers `body` to the micro at `port`; returns the status code and the start of the response body.
-    func deliver(_ body: String, toPort port: Int) async throws -> (status: Int, body: String)
+    /// Delivers `body` to the micro at `endpoint`; returns the status code and the start of the response body.
+    func deliver(_ body: String, to endpoint: MicroEndpoint) async throws -> (status: Int, body: String)
 }
 
 /// Runs the scheduled actions of every ready instance (spec §5.8): each action when its
@@ -78,7 +78,7 @@ public final class ActionScheduler: Sendable {
         do {
             let lease = try await supervisor.acquire(spec)
             defer { Task { await lease.release() } }
-            let (status, answer) = try await delivery.deliver(body, toPort: lease.port)
+            let (status, answer) = try await delivery.deliver(body, to: lease.endpoint)
             let outcome = (200..<300).contains(status) ? "succeeded" : "failed"
             line = "action \(action.id) \(outcome): \(status) in \((ContinuousClock.now - started).milliseconds) ms: \(answer)"
         } catch let error as RuntimeError {

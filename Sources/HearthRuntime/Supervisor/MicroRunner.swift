@@ -19,6 +19,8 @@ actor MicroRunner {
     let log: MicroLog
     /// Counts the micro's wakes and keeps its instance's last failure.
     let meter: InstanceMeter
+    /// Told the endpoint of each process of this micro that ends.
+    let ended: @Sendable (MicroEndpoint) -> Void
     private(set) var phase = Phase.stopped
     private var generation = 0
     private var inFlight = 0
@@ -31,11 +33,15 @@ actor MicroRunner {
     /// Requests wait for a restart due within this long; later ones get a 502 at once.
     static let longestWaitForRestart = Duration.seconds(5)
 
-    init(spec: MicroSpec, launcher: any Launcher, settings: SupervisorSettings, meter: InstanceMeter) {
+    init(
+        spec: MicroSpec, launcher: any Launcher, settings: SupervisorSettings, meter: InstanceMeter,
+        ended: @escaping @Sendable (MicroEndpoint) -> Void = { _ in }
+    ) {
         self.spec = spec
         self.launcher = launcher
         self.settings = settings
         self.meter = meter
+        self.ended = ended
         log = MicroLog(file: spec.log)
     }
 
@@ -115,10 +121,10 @@ actor MicroRunner {
         let clock = ContinuousClock()
         let began = clock.now
         let process: MicroProcess
+        let endpoint = MicroEndpoint(port: port, network: network)
         do {
-            process = try MicroProcess(
-                launcher: launcher, request: request, endpoint: MicroEndpoint(port: port, network: network), log: log
-            ) { status in
+            process = try MicroProcess(launcher: launcher, request: request, endpoint: endpoint, log: log) { [ended] status in
+                ended(endpoint)
                 Task { await self.exited(generation: generation, status: status) }
             }
         } catch {

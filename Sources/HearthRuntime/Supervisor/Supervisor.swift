@@ -10,6 +10,7 @@ public final class Supervisor: Sendable {
     /// Where runners count wakes and note failures.
     public let meters: MeterBook
     private let runners = Mutex<[String: MicroRunner]>([:])
+    private let endObservers = Mutex<[@Sendable (MicroEndpoint) -> Void]>([])
 
     public init(
         launcher: any Launcher = ProcessLauncher(), settings: SupervisorSettings = SupervisorSettings(), meters: MeterBook = MeterBook()
@@ -24,6 +25,12 @@ public final class Supervisor: Sendable {
         let runner = runner(for: spec)
         let endpoint = try await runner.acquire()
         return MicroLease(endpoint: endpoint, runner: runner)
+    }
+
+    /// Calls `observer` (on any thread) with the endpoint of every micro process that ends,
+    /// stopped or crashed, so that connections to it can be dropped.
+    public func onMicroEnded(_ observer: @escaping @Sendable (MicroEndpoint) -> Void) {
+        endObservers.withLock { $0.append(observer) }
     }
 
     /// Kills micros left running by a node that was killed without stopping them; call it
@@ -112,7 +119,10 @@ public final class Supervisor: Sendable {
     private func runner(for spec: MicroSpec) -> MicroRunner {
         runners.withLock { runners in
             if let existing = runners[spec.key], existing.spec == spec { return existing }
-            let runner = MicroRunner(spec: spec, launcher: launcher, settings: settings, meter: meters.meter(spec.instanceID))
+            let runner = MicroRunner(spec: spec, launcher: launcher, settings: settings, meter: meters.meter(spec.instanceID)) {
+                [weak self] endpoint in
+                for observer in self?.endObservers.withLock({ $0 }) ?? [] { observer(endpoint) }
+            }
             if let replaced = runners[spec.key] { Task { await replaced.stop() } }
             runners[spec.key] = runner
             return runner
