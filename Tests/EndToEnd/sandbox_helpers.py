@@ -10,10 +10,10 @@ from pathlib import Path
 from apps_helpers import AppNode
 
 
-def probe(node: AppNode, slug: str, path: str, **params) -> dict:
+def probe(node: AppNode, slug: str, route: str, **params) -> dict:
     """Runs one of hostile's probes and returns its JSON ({"ok": …, "result"|"error": …})."""
-    response = node.get(slug, path, params=params, timeout=60)
-    assert response.status_code == 200, f"{path} {params}: {response.status_code} {response.text[:500]}"
+    response = node.get(slug, route, params=params, timeout=60)
+    assert response.status_code == 200, f"{route} {params}: {response.status_code} {response.text[:500]}"
     return response.json()
 
 
