@@ -12,7 +12,11 @@ struct InstanceControlGroup: Sendable {
 
     /// Creates the instance's groups with `limits`.
     func create(limits: InstanceLimits) throws(RuntimeError) {
-        for directory in directories { try ControlFiles.makeDirectory(directory) }
+        for directory in directories {
+            // The node's own directory too, in case an earlier node on the data directory removed it as it stopped.
+            try ControlFiles.makeDirectory((directory as NSString).deletingLastPathComponent)
+            try ControlFiles.makeDirectory(directory)
+        }
         try apply(limits)
     }
 
@@ -84,8 +88,8 @@ struct InstanceControlGroup: Sendable {
                 memoryBytes: ControlFiles.number(memory + "/memory.usage_in_bytes") ?? 0,
                 memoryPeakBytes: ControlFiles.number(memory + "/memory.max_usage_in_bytes") ?? 0,
                 processes: Int(ControlFiles.number(pids + "/pids.current") ?? 0),
-                oomKills: Int(ControlFiles.field("oom_kill", in: memory + "/memory.oom_control") ?? 0),
-                processLimitHits: Int(ControlFiles.field("max", in: pids + "/pids.events") ?? 0))
+                oomKills: Self.events("oom_kill", in: "memory.oom_control", below: memory),
+                processLimitHits: Self.events("max", in: "pids.events", below: pids))
         case .v2(let base):
             let directory = base + "/" + name
             return ResourceUsage(
@@ -93,8 +97,17 @@ struct InstanceControlGroup: Sendable {
                 memoryBytes: ControlFiles.number(directory + "/memory.current") ?? 0,
                 memoryPeakBytes: ControlFiles.number(directory + "/memory.peak") ?? 0,
                 processes: Int(ControlFiles.number(directory + "/pids.current") ?? 0),
-                oomKills: Int(ControlFiles.field("oom_kill", in: directory + "/memory.events") ?? 0),
-                processLimitHits: Int(ControlFiles.field("max", in: directory + "/pids.events") ?? 0))
+                oomKills: Self.events("oom_kill", in: "memory.events", below: directory),
+                processLimitHits: Self.events("max", in: "pids.events", below: directory))
+        }
+    }
+
+    /// An event counter of a group and its micros' groups together: kernels count some events
+    /// where the limit is set and others where the failing process is (a fork refused in a micro's group).
+    static func events(_ key: String, in file: String, below directory: String) -> Int {
+        let micros = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).map { directory + "/" + $0 }
+        return ([directory] + micros.filter { FileKind.of($0) == .directory }).reduce(0) { total, group in
+            total + Int(ControlFiles.field(key, in: group + "/" + file) ?? 0)
         }
     }
 

@@ -79,6 +79,7 @@ def read_all(path):
 
 def fork_bomb():
     def bomb():
+        time.sleep(0.2)  # the answer goes out first
         while True:
             try:
                 os.fork()
@@ -90,6 +91,7 @@ def fork_bomb():
 
 def hog(megabytes):
     def grow():
+        time.sleep(0.2)
         chunks = []
         for _ in range(megabytes):
             chunks.append(bytearray(1024 * 1024))  # touched: bytearray zero-fills
