@@ -29,21 +29,29 @@ struct AppList: AsyncParsableCommand {
     func run() async throws {
         let instances = try await failing { try await options.openRegistry().instances() }
         let node = NodeControl(layout: options.layout)
-        var running: [String: [String]] = [:]
-        for instance in instances { running[instance.id] = try? await node?.running(instance.id) }
+        var status: [String: NodeControl.InstanceStatus] = [:]
+        for instance in instances { status[instance.id] = try? await node?.status(instance.id) }
         if json {
             return try printJSON(
-                instances.map { AppListing(instance: $0, url: url(of: $0, node), running: running[$0.id] ?? []) })
+                instances.map {
+                    AppListing(instance: $0, url: url(of: $0, node), running: status[$0.id]?.running ?? [], isolation: status[$0.id]?.isolation)
+                })
         }
         guard !instances.isEmpty else { return print("No apps installed yet. Install one with `hearth app install DIR`.") }
         print(
             Table(
-                ["NAME", "URL", "ID", "STATE", "RUNNING", "INSTALLED FROM"],
+                ["NAME", "URL", "ID", "STATE", "RUNNING", "SANDBOX", "INSTALLED FROM"],
                 instances.map { instance in
-                    let micros = running[instance.id].map { $0.isEmpty ? "asleep" : $0.joined(separator: ",") } ?? "-"
-                    return [instance.appName, url(of: instance, node), instance.id, instance.state.rawValue, micros, instance.source]
+                    let micros = status[instance.id].map { $0.running.isEmpty ? "asleep" : $0.running.joined(separator: ",") } ?? "-"
+                    return [
+                        instance.appName, url(of: instance, node), instance.id, instance.state.rawValue, micros,
+                        status[instance.id]?.isolation ?? "-", instance.source,
+                    ]
                 }))
         if node == nil { print("\nThe node is not running; start it with `hearth serve`.") }
+        if status.values.contains(where: { $0.isolation == "unisolated" }) {
+            print("\nUnisolated apps can read the node's files and reach each other; the node's log says what the host lacks.")
+        }
     }
 
     private func url(of instance: InstanceInfo, _ node: NodeControl?) -> String {
@@ -54,15 +62,18 @@ struct AppList: AsyncParsableCommand {
         let instance: InstanceInfo
         let url: String
         let running: [String]
+        /// `sandboxed` or `unisolated`; `nil` when no node runs.
+        let isolation: String?
 
         func encode(to encoder: any Encoder) throws {
             try instance.encode(to: encoder)
             var container = encoder.container(keyedBy: Keys.self)
             try container.encode(url, forKey: .url)
             try container.encode(running, forKey: .running)
+            try container.encode(isolation, forKey: .isolation)
         }
 
-        enum Keys: String, CodingKey { case url, running }
+        enum Keys: String, CodingKey { case url, running, isolation }
     }
 }
 

@@ -27,11 +27,15 @@ struct NodeControl {
         _ = try await call(.POST, "instances/\(instance)/stop")
     }
 
-    /// The micros of an instance that are running.
-    func running(_ instance: String) async throws -> [String] {
-        let body = try await call(.GET, "instances/\(instance)/status")
-        let status = try JSONDecoder().decode([String: [String]].self, from: Data(body.utf8))
-        return status["running"] ?? []
+    /// The micros of an instance that are running, and whether they run sandboxed.
+    func status(_ instance: String) async throws -> InstanceStatus {
+        try decode(InstanceStatus.self, try await call(.GET, "instances/\(instance)/status"))
+    }
+
+    struct InstanceStatus: Decodable {
+        let running: [String]
+        /// `sandboxed` or `unisolated`.
+        let isolation: String
     }
 
     /// Runs a scheduled action now; returns the node's one-line account of the result.

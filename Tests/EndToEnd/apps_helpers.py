@@ -139,6 +139,12 @@ class AppNode(Node):
         assert response.headers.get("Content-Type", "").startswith("application/json"), describe(response)
         return response.json()
 
+    def started_pids(self, instance_id: str, micro: str) -> list[int]:
+        """The host pids of the micro's starts, as its log records them (sandboxed micros see
+        other pids from inside their pid namespace)."""
+        log = self.micro_log(instance_id, micro)
+        return [int(pid) for pid in re.findall(r"\[hearth\] starting pid (\d+)", log.read_text() if log.exists() else "")]
+
     def micro_env(self, slug: str) -> dict:
         """What notes-asgi's `/env` reports: variables, cwd and pid of the micro."""
         return self.get_json(slug, "/env")

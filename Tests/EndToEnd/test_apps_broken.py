@@ -68,9 +68,7 @@ def test_failing_build_command_names_it_and_shows_its_output(node):
 # ----- runtime failures --------------------------------------------------------------------------
 
 def start_attempts(node, app: str, micro: str) -> list[int]:
-    log = node.micro_log(node.installed[app]["id"], micro)
-    text = log.read_text() if log.exists() else ""
-    return [int(pid) for pid in re.findall(r"\[hearth\] starting pid (\d+)", text)]
+    return node.started_pids(node.installed[app]["id"], micro)
 
 
 def assert_node_healthy(node):

@@ -111,7 +111,8 @@ def test_rm_removes_host_files_and_key(node):
     installed = node.install_ok("notes-asgi", name="doomed")
     instance_id, key = installed["id"], node.data_key(installed["id"])
     assert node.request("doomed", "PUT", "/notes/n", json={"text": "bye"}).status_code == 200
-    pid = node.micro_env("doomed")["pid"]
+    node.micro_env("doomed")
+    pid = node.started_pids(instance_id, "notes")[-1]
     base = node.base_of(instance_id, "notes", data_key=key)
     assert json_of(base.get("n"), 200)["text"] == "bye"
 

@@ -1,5 +1,10 @@
 """How micros run (spec §5.1, §5.2): their environment, their data through the `deta` module,
-restarts after a crash, `hearth app env/restart/logs`, and scale to zero."""
+restarts after a crash, `hearth app env/restart/logs`, and scale to zero.
+
+These nodes run micros unsandboxed (`--sandbox off`): the tests follow micro processes by the
+pids the micros report, which a sandbox's pid namespace would hide, and they keep the path of
+hosts that cannot sandbox covered. The sandboxed path of the same mechanics is covered by the
+other app suites and test_sandbox_*.py."""
 from __future__ import annotations
 
 import os
@@ -21,7 +26,7 @@ LEAK_PROBES = {"HEARTH_E2E_LEAK_PROBE": "node-secret", "DETA_E2E_LEAK_PROBE": "n
 
 @pytest.fixture(scope="module")
 def node(tmp_path_factory):
-    with module_node(tmp_path_factory, "runtime", env=LEAK_PROBES) as n:
+    with module_node(tmp_path_factory, "runtime", args=["--sandbox", "off"], env=LEAK_PROBES) as n:
         yield n
 
 
@@ -307,7 +312,7 @@ IDLE = 2.0
 @pytest.fixture(scope="module")
 def sleepy(tmp_path_factory):
     """A node stopping micros after IDLE seconds without requests, with notes-asgi installed."""
-    with module_node(tmp_path_factory, "idle", args=["--idle-timeout", str(IDLE)]) as n:
+    with module_node(tmp_path_factory, "idle", args=["--idle-timeout", str(IDLE), "--sandbox", "off"]) as n:
         n.install_ok("notes-asgi")
         n.install_ok("slow-start")
         yield n

@@ -41,7 +41,8 @@ enum ControlRoutes {
         group.get("status") { request, context in
             try authorize(request, context, apps)
             let running = await apps.supervisor.runningMicros(instance: try context.parameters.require("id"))
-            return JSONResponse.value(.ok, ["running": .array(running.map { .string($0) })])
+            let isolation = apps.supervisor.launcher.isolates ? "sandboxed" : "unisolated"
+            return JSONResponse.value(.ok, ["running": .array(running.map { .string($0) }), "isolation": .string(isolation)])
         }
         addMeters(to: group, apps: apps, registry: registry, collections: collections)
     }
