@@ -53,8 +53,11 @@ def test_a_sandboxed_micro_reports_cpu_memory_and_processes(node):
     assert meters["oom_kills"] == 0 and meters["process_limit_hits"] == 0, meters
     text = node.app("stats", "jobs")
     assert text.returncode == 0 and "of 512 MiB" in text.stdout and "sandboxed" in text.stdout, text.stdout
-    wait_for(lambda: node.cli_json("app", "stats", "jobs", "--history", "1")["history"][-1]["sandboxed"], timeout=10,
-             message="a sandboxed sample")
+    def sandboxed_sample():
+        history = node.cli_json("app", "stats", "jobs", "--history", "1")["history"]
+        return bool(history) and history[-1]["sandboxed"]
+
+    wait_for(sandboxed_sample, timeout=10, message="a sandboxed sample")
 
 
 def test_the_sandbox_applies_the_instances_own_limits(node):
