@@ -57,6 +57,9 @@ public struct AppSettings: Sendable {
     public var sandbox = SandboxMode.auto
     /// How long a stopping micro gets between SIGTERM and SIGKILL.
     public var stopGrace: Duration = .seconds(5)
+    /// `host:port` endpoints on this machine or its network that sandboxed micros may reach
+    /// through the outbound proxy (everything local is refused otherwise).
+    public var outboundAllow: [String] = []
     /// How often each instance's meters are sampled into the registry.
     public var meterInterval: Duration = .seconds(60)
 

@@ -51,7 +51,15 @@ public struct HearthNode: Sendable {
         let router = NodeRouter.build(services, context: NodeRequestContext.self)
         if let apps = services.apps, let sandbox = apps.supervisor.launcher as? SandboxLauncher {
             let room = NodeRouter.buildRoom(services, apps: apps)
-            sandbox.serve(with: RoomListeners(responder: room.buildResponder(), outbound: Self.noOutbound, logger: logger))
+            let policy = try OutboundPolicy(allowList: configuration.apps.outboundAllow)
+            let logger = self.logger
+            sandbox.serve(
+                with: RoomListeners(
+                    responder: room.buildResponder(),
+                    outbound: { instance, descriptor, allowed in
+                        try await OutboundProxy.serve(
+                            listening: descriptor, app: instance, policy: policy, allowed: allowed, logger: logger)
+                    }, logger: logger))
         }
         let layout = DataLayout(root: configuration.dataDirectory)
         let application = Application(
@@ -111,12 +119,6 @@ public struct HearthNode: Sendable {
             logger.warning("Micros run UNISOLATED: each app can read the node's files and reach every other app")
         }
         return outcome.launcher
-    }
-
-    /// Closes the outbound proxy socket of a room: no internet from inside sandboxes.
-    static let noOutbound: RoomListeners.Outbound = { descriptor, _ in
-        close(descriptor)
-        return nil
     }
 
     /// Tells micros and local tools where the node listens, once the port is known.

@@ -34,7 +34,8 @@ struct AppList: AsyncParsableCommand {
         if json {
             return try printJSON(
                 instances.map {
-                    AppListing(instance: $0, url: url(of: $0, node), running: status[$0.id]?.running ?? [], isolation: status[$0.id]?.isolation)
+                    AppListing(
+                        instance: $0, url: url(of: $0, node), running: status[$0.id]?.running ?? [], isolation: status[$0.id]?.isolation)
                 })
         }
         guard !instances.isEmpty else { return print("No apps installed yet. Install one with `hearth app install DIR`.") }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HearthCore
+import HearthHTTP
 import HearthServer
 import Logging
 
@@ -95,11 +96,20 @@ struct Serve: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Seconds a stopping micro gets after SIGTERM before it is killed.", valueName: "seconds"))
     var stopGrace: Double = 5
 
+    @Option(
+        help: ArgumentHelp(
+            "A host:port on this machine or its network that sandboxed apps may reach (repeatable); all else local is refused.",
+            valueName: "host:port"))
+    var outboundAllow: [String] = []
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error or critical.")
     var logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"] ?? "info"
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535.") }
+        for entry in outboundAllow where (try? OutboundPolicy(allowList: [entry])) == nil {
+            throw ValidationError("--outbound-allow '\(entry)' is not host:port (e.g. 192.168.1.10:8123, [::1]:8080).")
+        }
         guard purgeInterval > 0 else { throw ValidationError("--purge-interval must be positive.") }
         guard uploadExpiry > 0 else { throw ValidationError("--upload-expiry must be positive.") }
         guard idleTimeout > 0, idleTimeout.isFinite else { throw ValidationError("--idle-timeout must be positive.") }
@@ -136,6 +146,7 @@ struct Serve: AsyncParsableCommand {
         apps.domain = domain.lowercased()
         apps.sandbox = sandbox
         apps.stopGrace = .milliseconds(Int64(stopGrace * 1000))
+        apps.outboundAllow = outboundAllow
         apps.limits = instanceLimits
         apps.meterInterval = .milliseconds(Int64(meterInterval * 1000))
         let configuration = NodeConfiguration(

@@ -11,7 +11,11 @@ import Synchronization
 /// API socket, and the outbound proxy on the other. Requests arriving here carry the instance
 /// in their context, so the router can confine them to it.
 public final class RoomListeners: RoomServices {
-    public typealias Outbound = @Sendable (_ listening: Int32, _ allowed: @escaping @Sendable () -> Bool) async throws -> (any Channel)?
+    /// Serves the outbound proxy of an instance on a listening socket (`OutboundProxy.serve`).
+    public typealias Outbound =
+        @Sendable (
+            _ instanceID: String, _ listening: Int32, _ allowed: @escaping @Sendable () -> Bool
+        ) async throws -> any Channel
 
     private let responder: any HTTPResponder<NodeRequestContext>
     private let outbound: Outbound
@@ -29,9 +33,8 @@ public final class RoomListeners: RoomServices {
     ) async throws(RuntimeError) {
         do {
             let apiChannel = try await serveAPI(on: api, instanceID: instanceID)
-            let proxyChannel = try await outbound(proxy, allowed)
-            let opened = [apiChannel] + (proxyChannel.map { [$0] } ?? [])
-            let stale = channels.withLock { $0.updateValue(opened, forKey: instanceID) } ?? []
+            let proxyChannel = try await outbound(instanceID, proxy, allowed)
+            let stale = channels.withLock { $0.updateValue([apiChannel, proxyChannel], forKey: instanceID) } ?? []
             for channel in stale { try? await channel.close() }
         } catch {
             throw RuntimeError(RuntimeError.launchFailed, "Cannot serve the node's API inside the sandbox", cause: error)
