@@ -3,14 +3,22 @@ import NIOCore
 
 /// The node's request context: Hummingbird's basics plus the client's address, which instance
 /// hosts check (they answer on loopback only until login arrives).
-public struct NodeRequestContext: RequestContext, RemoteAddressRequestContext {
+public struct NodeRequestContext: RequestContext, RemoteAddressRequestContext, EventLoopRequestContext {
     public var coreContext: CoreRequestContextStorage
     public let remoteAddress: SocketAddress?
+    public let eventLoop: any EventLoop
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         remoteAddress = source.channel.remoteAddress
+        eventLoop = source.channel.eventLoop
     }
+}
+
+/// A context that knows the event loop of the client's connection: the proxy prefers upstream
+/// connections on the same loop.
+public protocol EventLoopRequestContext {
+    var eventLoop: any EventLoop { get }
 }
 
 extension RequestContext {
