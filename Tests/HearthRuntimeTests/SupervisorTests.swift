@@ -1,5 +1,6 @@
 import Foundation
 import HearthTesting
+import Synchronization
 import Testing
 
 @testable import HearthRuntime
@@ -37,6 +38,21 @@ struct SupervisorTests {
             await lease.release()
             await supervisor.stopAll()
             #expect(!HostNetwork.shared.isListening(port: lease.port))
+        }
+    }
+
+    @Test("Observers learn the endpoint of a micro that ended")
+    func endObserver() async throws {
+        try await withTemporaryDirectory { directory in
+            let supervisor = Supervisor(settings: Self.settings())
+            let ended = Ports()
+            supervisor.onMicroEnded { endpoint in ended.list.withLock { $0.append(endpoint.port) } }
+            let lease = try await supervisor.acquire(Self.spec(directory, Self.server))
+            await lease.release()
+            #expect(ended.ports.isEmpty)
+            await supervisor.stopAll()
+            for _ in 0..<200 where ended.ports.isEmpty { try await Task.sleep(for: .milliseconds(10)) }
+            #expect(ended.ports == [lease.port])
         }
     }
 
@@ -144,4 +160,10 @@ struct MicroLogTests {
 
 extension String {
     fileprivate var trimmed: String { trimmingCharacters(in: .whitespacesAndNewlines) }
+}
+
+/// Ports reported by an observer thread.
+private final class Ports: Sendable {
+    let list = Mutex<[Int]>([])
+    var ports: [Int] { list.withLock { $0 } }
 }

@@ -51,7 +51,9 @@ struct MicroProxy: Sendable {
                 return InstancePages.microFailed(instance: instanceName, message: error.message, log: supervisor.recentLog(spec))
             }
             do {
-                return await Self.relay(try await pool.execute(upstream, to: lease.endpoint, timeout: timeout), holding: lease)
+                let response = try await pool.execute(
+                    upstream, to: lease.endpoint, timeout: timeout, near: (context as? any EventLoopRequestContext)?.eventLoop)
+                return await Self.relay(response, holding: lease)
             } catch {
                 let again = attempts == 1 ? await Self.isWorthRetrying(error, request: upstream, lease: lease) : false
                 await lease.release()

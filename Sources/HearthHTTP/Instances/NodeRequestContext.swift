@@ -2,17 +2,26 @@ import Hummingbird
 import NIOCore
 
 /// The node's request context: Hummingbird's basics plus the client's address, which instance
-/// hosts check (they answer on loopback only until login arrives), and the sandboxed instance a
-/// request comes from when it arrived inside that instance's network.
-public struct NodeRequestContext: RequestContext, RemoteAddressRequestContext, RoomRequestContext {
+/// hosts check (they answer on loopback only until login arrives), the event loop of the
+/// client's connection, and the sandboxed instance a request comes from when it arrived inside
+/// that instance's network.
+public struct NodeRequestContext: RequestContext, RemoteAddressRequestContext, EventLoopRequestContext, RoomRequestContext {
     public var coreContext: CoreRequestContextStorage
     public let remoteAddress: SocketAddress?
+    public let eventLoop: any EventLoop
     public var roomInstance: String?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         remoteAddress = source.channel.remoteAddress
+        eventLoop = source.channel.eventLoop
     }
+}
+
+/// A context that knows the event loop of the client's connection: the proxy prefers upstream
+/// connections on the same loop.
+public protocol EventLoopRequestContext {
+    var eventLoop: any EventLoop { get }
 }
 
 /// A context that knows whether its request came from inside a sandboxed instance.

@@ -36,7 +36,9 @@ final class UpstreamConnection: Sendable {
     ) async throws(UpstreamError) -> UpstreamConnection {
         do {
             let socket = try await NIOThreadPool.singleton.runIfActive { try endpoint.network.connect(port: endpoint.port) }
-            return try await ClientBootstrap(group: eventLoop).withConnectedSocket(socket) { channel in
+            // The client's loop is NIOPosix's on Linux; any other kind gets one of the pool's.
+            let bootstrap = ClientBootstrap(validatingGroup: eventLoop) ?? ClientBootstrap(group: pool.group)
+            return try await bootstrap.withConnectedSocket(socket) { channel in
                 channel.eventLoop.makeCompletedFuture { try Self.setUp(channel, key: key, pool: pool) }
             }
         } catch {

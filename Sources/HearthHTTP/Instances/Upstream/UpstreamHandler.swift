@@ -177,6 +177,10 @@ final class UpstreamHandler: ChannelDuplexHandler {
     private func finishExchange(_ context: ChannelHandlerContext, keepAlive: Bool) {
         deadline = nil
         paused = false
+        if readHeld {
+            readHeld = false
+            context.read()
+        }
         if keepAlive, let connection, let pool {
             state = .idle
             pool.release(connection)
@@ -231,7 +235,8 @@ final class UpstreamHandler: ChannelDuplexHandler {
         timer = nil
         guard let deadline, let context else { return }
         if deadline > .now() { return arm(context, at: deadline) }
-        failure = UpstreamError(UpstreamError.timedOut, "The micro did not answer within the request timeout")
+        let what = if case .streaming = state { "sent nothing more of its response" } else { "did not answer" }
+        failure = UpstreamError(UpstreamError.timedOut, "The micro \(what) within the request timeout")
         fail(closing: true)
     }
 }

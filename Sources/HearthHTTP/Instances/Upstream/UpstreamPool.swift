@@ -43,13 +43,18 @@ final class UpstreamPool: Sendable {
         self.maxIdle = maxIdle
     }
 
-    /// Sends `request` to the micro at `endpoint` over an idle connection, else a new one.
-    /// Errors are `UpstreamError`s: `connectFailed` means nothing was sent.
-    func execute(_ request: UpstreamRequest, to endpoint: MicroEndpoint, timeout: TimeAmount) async throws -> UpstreamResponse {
+    /// Sends `request` to the micro at `endpoint` over an idle connection (one on `eventLoop` if
+    /// there is one: the client's, so that both sides of the request share a thread), else a new
+    /// one. Errors are `UpstreamError`s: `connectFailed` means nothing was sent.
+    func execute(
+        _ request: UpstreamRequest, to endpoint: MicroEndpoint, timeout: TimeAmount, near eventLoop: (any EventLoop)? = nil
+    ) async throws -> UpstreamResponse {
         let key = Key(endpoint)
         let connection =
-            if let idle = checkOut(key) { idle } else {
-                try await UpstreamConnection.connect(to: endpoint, key: key, pool: self, on: group.next())
+            if let idle = checkOut(key, near: eventLoop) {
+                idle
+            } else {
+                try await UpstreamConnection.connect(to: endpoint, key: key, pool: self, on: eventLoop ?? group.next())
             }
         return try await connection.execute(request, timeout: timeout)
     }
@@ -72,9 +77,13 @@ final class UpstreamPool: Sendable {
         for connection in dropped { try? await connection.channel.close() }
     }
 
-    /// The most recently used open idle connection to `key`.
-    private func checkOut(_ key: Key) -> UpstreamConnection? {
+    /// The most recently used open idle connection to `key`, on `eventLoop` if one is.
+    private func checkOut(_ key: Key, near eventLoop: (any EventLoop)?) -> UpstreamConnection? {
         state.withLock { state in
+            if let eventLoop, let index = state.idle[key]?.lastIndex(where: { $0.connection.channel.eventLoop === eventLoop }) {
+                let idle = state.idle[key]!.remove(at: index)
+                if idle.connection.channel.isActive { return idle.connection }
+            }
             while let idle = state.idle[key]?.popLast() {
                 if idle.connection.channel.isActive { return idle.connection }
             }
