@@ -116,8 +116,8 @@ struct OutboundProxyTests {
         defer { close(full) }
         let queued = try await ClientBootstrap(group: OutboundTest.group).connect(host: "127.0.0.1", port: fullPort).get()
         defer { queued.close(promise: nil) }
-        let timeouts = OutboundProxy.Timeouts(connect: .milliseconds(500))
-        try await OutboundTest.withProxy(allowList: ["127.0.0.1:\(closedPort)", "127.0.0.1:\(fullPort)"], timeouts: timeouts) { port in
+        let limits = OutboundProxy.Limits(connectTimeout: .milliseconds(500))
+        try await OutboundTest.withProxy(allowList: ["127.0.0.1:\(closedPort)", "127.0.0.1:\(fullPort)"], limits: limits) { port in
             let refused = try await OutboundTest.exchange(port: port, "CONNECT 127.0.0.1:\(closedPort) HTTP/1.1\r\n\r\n")
             #expect(refused.hasPrefix("HTTP/1.1 502 Bad Gateway\r\n"))
             #expect(refused.contains("connection refused"))
@@ -130,11 +130,35 @@ struct OutboundProxyTests {
     func idleTunnel() async throws {
         let echo = try await OutboundTest.server { EchoHandler() }
         defer { echo.close(promise: nil) }
-        try await OutboundTest.withProxy(allowList: ["127.0.0.1:\(echo.port)"], timeouts: .init(idle: .milliseconds(300))) { port in
+        try await OutboundTest.withProxy(allowList: ["127.0.0.1:\(echo.port)"], limits: .init(idleTimeout: .seconds(2))) { port in
             let started = ContinuousClock.now
             let answer = try await OutboundTest.exchange(port: port, "CONNECT 127.0.0.1:\(echo.port) HTTP/1.1\r\n\r\nping")
             #expect(answer == "HTTP/1.1 200 Connection Established\r\n\r\nping")
-            #expect(ContinuousClock.now - started < .seconds(5))
+            #expect(ContinuousClock.now - started < .seconds(15))
+        }
+    }
+
+    @Test("Connections over the limit get 503 until one closes")
+    func connectionLimit() async throws {
+        let echo = try await OutboundTest.server { EchoHandler() }
+        defer { echo.close(promise: nil) }
+        let connect = "CONNECT 127.0.0.1:\(echo.port) HTTP/1.1\r\n\r\n"
+        try await OutboundTest.withProxy(allowList: ["127.0.0.1:\(echo.port)"], limits: .init(connections: 1)) { port in
+            try await OutboundTest.connect(port: port).executeThenClose { inbound, outbound in
+                try await outbound.write(ByteBuffer(string: connect))
+                var iterator = inbound.makeAsyncIterator()
+                #expect(try await iterator.next().map { String(buffer: $0) } == "HTTP/1.1 200 Connection Established\r\n\r\n")
+                let turnedAway = try await OutboundTest.exchange(port: port, connect)
+                #expect(turnedAway.hasPrefix("HTTP/1.1 503 Service Unavailable\r\n"))
+            }
+            // The slot is given back once the first connection has closed.
+            var answer = ""
+            for _ in 0..<50 {
+                answer = try await OutboundTest.exchange(port: port, "GET / HTTP/1.1\r\n\r\n")
+                if !answer.contains("503") { break }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            #expect(answer.hasPrefix("HTTP/1.1 400 Bad Request\r\n"))
         }
     }
 }

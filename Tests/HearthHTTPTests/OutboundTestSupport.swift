@@ -18,11 +18,11 @@ enum OutboundTest {
     /// Runs `body` with a proxy on a fresh socket listening on 127.0.0.1, given its port.
     static func withProxy<T>(
         allowList: [String] = [], allowed: @escaping @Sendable () -> Bool = { true },
-        timeouts: OutboundProxy.Timeouts = .init(), _ body: (Int) async throws -> T
+        limits: OutboundProxy.Limits = .init(), _ body: (Int) async throws -> T
     ) async throws -> T {
         let (descriptor, port) = try listeningSocket()
         let proxy = try await OutboundProxy.serve(
-            listening: descriptor, app: "notes", policy: try OutboundPolicy(allowList: allowList), timeouts: timeouts,
+            listening: descriptor, app: "notes", policy: try OutboundPolicy(allowList: allowList), limits: limits,
             allowed: allowed, logger: Logger(label: "outbound-test"))
         do {
             let result = try await body(port)
@@ -118,7 +118,7 @@ final class DescribingHTTPHandler: ChannelInboundHandler {
         case .head(let head): self.head = head
         case .body(let bytes):
             length += bytes.readableBytes
-            sum = bytes.readableBytesView.reduce(sum) { ($0 &+ Int($1)) }
+            bytes.withUnsafeReadableBytes { for byte in $0 { sum &+= Int(byte) } }
         case .end:
             guard let head else { return }
             var text = "\(head.method) \(head.uri) \(head.version)\n"

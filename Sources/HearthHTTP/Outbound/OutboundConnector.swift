@@ -7,7 +7,7 @@ import NIOPosix
 /// connect timeout. The upstream channel ends in a ``ByteRelay`` that holds its reads until joined.
 struct OutboundConnector: Sendable {
     let policy: OutboundPolicy
-    let timeouts: OutboundProxy.Timeouts
+    let limits: OutboundProxy.Limits
 
     /// Name resolution blocks a thread for as long as DNS takes; it gets threads of its own so
     /// that slow names never hold up the node's file I/O on the shared pool.
@@ -18,33 +18,37 @@ struct OutboundConnector: Sendable {
     }()
 
     /// A channel connected to `target` on `eventLoop` (the client connection's, so the two relay
-    /// without hops), with an HTTP request encoder in front of its relay when `forwarding`.
-    /// Throws an ``OutboundRefusal``.
-    func open(_ target: ProxyTarget, forwarding: Bool, on eventLoop: any EventLoop) async throws -> any Channel {
-        let addresses: [SocketAddress]
-        do {
-            addresses = try await Self.resolverPool.runIfActive { [policy] in policy.vet(target) }.get()
-        } catch let refusal as OutboundRefusal {
-            throw refusal
-        } catch {
-            throw OutboundRefusal(status: .badGateway, reason: "cannot resolve \(target.host): \(error)")
-        }
-        let deadline = NIODeadline.now() + timeouts.connect
-        var lastError: any Error = ChannelError.connectTimeout(timeouts.connect)
-        for address in addresses {
-            let left = deadline - .now()
-            guard left > .zero else { break }
-            do {
-                return try await bootstrap(on: eventLoop, forwarding: forwarding).connectTimeout(left).connect(to: address).get()
-            } catch {
-                lastError = error
+    /// without hops), with an HTTP request encoder in front of its relay when `forwarding`. Fails
+    /// with an ``OutboundRefusal``. Futures all the way: nothing waits for Swift's shared executor.
+    func open(_ target: ProxyTarget, forwarding: Bool, on eventLoop: any EventLoop) -> EventLoopFuture<any Channel> {
+        let policy = self.policy
+        return Self.resolverPool.runIfActive(eventLoop: eventLoop) { try policy.vet(target).get() }
+            .flatMapErrorThrowing { error in
+                throw error as? OutboundRefusal ?? OutboundRefusal(status: .badGateway, reason: "cannot resolve \(target.host): \(error)")
             }
+            .flatMap { addresses in
+                let deadline = NIODeadline.now() + limits.connectTimeout
+                return connect(to: addresses[...], of: target, forwarding: forwarding, by: deadline, on: eventLoop, lastError: nil)
+            }
+    }
+
+    /// Tries `addresses` in turn until one accepts or the deadline passes.
+    private func connect(
+        to addresses: ArraySlice<SocketAddress>, of target: ProxyTarget, forwarding: Bool, by deadline: NIODeadline,
+        on eventLoop: any EventLoop, lastError: (any Error)?
+    ) -> EventLoopFuture<any Channel> {
+        let left = deadline - .now()
+        guard let address = addresses.first, left > .zero else {
+            let error = lastError ?? ChannelError.connectTimeout(limits.connectTimeout)
+            return eventLoop.makeFailedFuture(ProxyReply.connectFailed(target, error))
         }
-        throw ProxyReply.connectFailed(target, lastError)
+        return bootstrap(on: eventLoop, forwarding: forwarding).connectTimeout(left).connect(to: address).flatMapError { error in
+            connect(to: addresses.dropFirst(), of: target, forwarding: forwarding, by: deadline, on: eventLoop, lastError: error)
+        }
     }
 
     private func bootstrap(on eventLoop: any EventLoop, forwarding: Bool) -> ClientBootstrap {
-        let idle = timeouts.idle
+        let idle = limits.idleTimeout
         return ClientBootstrap(group: eventLoop)
             .channelOption(ChannelOptions.allowRemoteHalfClosure, value: true)
             .channelOption(ChannelOptions.tcpOption(.tcp_nodelay), value: 1)

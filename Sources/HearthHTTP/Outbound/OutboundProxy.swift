@@ -10,14 +10,18 @@ import NIOPosix
 /// clients use for `https://`), an absolute-form `http://` request is forwarded and its response
 /// relayed until the server closes. Destinations are vetted by an ``OutboundPolicy``.
 public enum OutboundProxy {
-    /// How long connecting may take, and how long a connection may stay silent both ways.
-    public struct Timeouts: Sendable, Equatable {
-        public var connect: TimeAmount
-        public var idle: TimeAmount
+    /// How long connecting may take, how long a connection may stay silent both ways, and how
+    /// many client connections may be open at once (each open tunnel holds two of the node's
+    /// file descriptors; further clients get 503).
+    public struct Limits: Sendable, Equatable {
+        public var connectTimeout: TimeAmount
+        public var idleTimeout: TimeAmount
+        public var connections: Int
 
-        public init(connect: TimeAmount = .seconds(10), idle: TimeAmount = .minutes(5)) {
-            self.connect = connect
-            self.idle = idle
+        public init(connectTimeout: TimeAmount = .seconds(10), idleTimeout: TimeAmount = .minutes(5), connections: Int = 256) {
+            self.connectTimeout = connectTimeout
+            self.idleTimeout = idleTimeout
+            self.connections = connections
         }
     }
 
@@ -28,14 +32,15 @@ public enum OutboundProxy {
     ///   - app: the instance's name, for the answer when outbound connections are turned off.
     ///   - allowed: asked at each request whether the instance may reach the internet now.
     public static func serve(
-        listening descriptor: Int32, app: String, policy: OutboundPolicy, timeouts: Timeouts = Timeouts(),
+        listening descriptor: Int32, app: String, policy: OutboundPolicy, limits: Limits = Limits(),
         allowed: @escaping @Sendable () -> Bool, logger: Logger
     ) async throws -> any Channel {
-        let connector = OutboundConnector(policy: policy, timeouts: timeouts)
-        var limits = NIOHTTPDecoderLimitConfiguration()
-        limits.maxHeaderFieldSize = 16 * 1024
-        limits.maxHeaderListSize = 64 * 1024
-        limits.maxHeaderFieldCount = 256
+        let connector = OutboundConnector(policy: policy, limits: limits)
+        let slots = ConnectionSlots(limit: limits.connections)
+        var decoderLimits = NIOHTTPDecoderLimitConfiguration()
+        decoderLimits.maxHeaderFieldSize = 16 * 1024
+        decoderLimits.maxHeaderListSize = 64 * 1024
+        decoderLimits.maxHeaderFieldCount = 256
         return try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(ChannelOptions.backlog, value: 256)
             .childChannelOption(ChannelOptions.allowRemoteHalfClosure, value: true)
@@ -43,10 +48,15 @@ public enum OutboundProxy {
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let pipeline = channel.pipeline.syncOperations
-                    try addIdleClose(to: pipeline, after: timeouts.idle)
+                    try addIdleClose(to: pipeline, after: limits.idleTimeout)
+                    guard slots.take() else {
+                        logger.notice("Outbound connection turned away", metadata: ["open": "\(limits.connections)"])
+                        return try pipeline.addHandler(TurnAway(open: limits.connections))
+                    }
+                    channel.closeFuture.whenComplete { _ in slots.give() }
                     let gate = InputEndGate()
                     try pipeline.addHandler(gate)
-                    let decoder = HTTPRequestDecoder(leftOverBytesStrategy: .forwardBytes, limitConfiguration: limits)
+                    let decoder = HTTPRequestDecoder(leftOverBytesStrategy: .forwardBytes, limitConfiguration: decoderLimits)
                     try pipeline.addHandler(ByteToMessageHandler(decoder), name: ProxyRequestHandler.decoderName)
                     try pipeline.addHandler(
                         ProxyRequestHandler(app: app, connector: connector, allowed: allowed, logger: logger, gate: gate))
@@ -72,5 +82,24 @@ public enum OutboundProxy {
                 context.fireUserInboundEventTriggered(event)
             }
         }
+    }
+
+    /// Answers a connection over the limit with 503, drops what it sends, and closes.
+    private final class TurnAway: ChannelInboundHandler {
+        typealias InboundIn = ByteBuffer
+        typealias OutboundOut = ByteBuffer
+        let open: Int
+
+        init(open: Int) {
+            self.open = open
+        }
+
+        func channelActive(context: ChannelHandlerContext) {
+            let reply = ProxyReply.error(.serviceUnavailable, "too many open outbound connections (\(open)); try again later")
+            context.writeAndFlush(wrapOutboundOut(reply)).assumeIsolated().whenComplete { _ in context.close(mode: .output, promise: nil) }
+            context.fireChannelActive()
+        }
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {}
     }
 }

@@ -111,11 +111,7 @@ final class ProxyRequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
         state = .connecting(target, upstreamHead: upstreamHead, buffered: [])
         gate.hold()
-        let connector = self.connector
-        let eventLoop = context.eventLoop
-        eventLoop.makeFutureWithTask { [forwarding = upstreamHead != nil] in
-            try await connector.open(target, forwarding: forwarding, on: eventLoop)
-        }.assumeIsolated().whenComplete { result in
+        connector.open(target, forwarding: upstreamHead != nil, on: context.eventLoop).assumeIsolated().whenComplete { result in
             self.connected(result, context: context)
         }
     }
