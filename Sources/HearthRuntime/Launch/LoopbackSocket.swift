@@ -4,11 +4,20 @@ import Foundation
     import Glibc
 #endif
 
-/// TCP sockets on 127.0.0.1 of the calling thread's network namespace.
+/// TCP sockets on 127.0.0.1. A socket belongs to the network namespace of the thread that opened
+/// it; everything after `open` works from any thread.
 enum LoopbackSocket {
-    /// A port the kernel reports free on 127.0.0.1 right now.
-    static func freePort() throws(RuntimeError) -> Int {
-        let socket = try open()
+    /// A new TCP socket in the calling thread's network namespace.
+    static func open() throws(RuntimeError) -> Int32 {
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard socket >= 0 else {
+            throw RuntimeError(RuntimeError.launchFailed, "Cannot open a socket: \(String(cString: strerror(errno)))")
+        }
+        return socket
+    }
+
+    /// A port the kernel reports free on 127.0.0.1 right now; closes `socket`.
+    static func freePort(using socket: Int32) throws(RuntimeError) -> Int {
         defer { close(socket) }
         var address = loopback(port: 0)
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
@@ -21,9 +30,9 @@ enum LoopbackSocket {
         return Int(UInt16(bigEndian: address.sin_port))
     }
 
-    /// A blocking socket connected to 127.0.0.1:`port` (refusal is immediate on loopback).
-    static func connect(port: Int) throws(RuntimeError) -> Int32 {
-        let socket = try open()
+    /// Connects `socket` to 127.0.0.1:`port` (blocking; refusal is immediate on loopback) and
+    /// returns it; closes it on failure.
+    static func connect(_ socket: Int32, port: Int) throws(RuntimeError) -> Int32 {
         var address = loopback(port: port)
         let connected = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
@@ -38,9 +47,29 @@ enum LoopbackSocket {
         return socket
     }
 
-    /// A socket listening on 127.0.0.1:`port`, with `SO_REUSEADDR`.
-    static func listen(port: Int) throws(RuntimeError) -> Int32 {
-        let socket = try open()
+    /// Whether something listens on 127.0.0.1:`port`, waiting at most `timeout` for an answer (a
+    /// refusal is immediate; a full accept queue means a listener, busy); closes `socket`.
+    static func probe(_ socket: Int32, port: Int, timeout milliseconds: Int32 = 100) -> Bool {
+        defer { close(socket) }
+        _ = fcntl(socket, F_SETFL, fcntl(socket, F_GETFL) | O_NONBLOCK)
+        var address = loopback(port: port)
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                Glibc.connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        if result == 0 { return true }
+        guard errno == EINPROGRESS else { return false }
+        var descriptor = pollfd(fd: socket, events: Int16(POLLOUT), revents: 0)
+        guard poll(&descriptor, 1, milliseconds) == 1 else { return true }
+        var error: Int32 = 0
+        var length = socklen_t(MemoryLayout<Int32>.size)
+        getsockopt(socket, SOL_SOCKET, SO_ERROR, &error, &length)
+        return error == 0
+    }
+
+    /// Makes `socket` listen on 127.0.0.1:`port` with `SO_REUSEADDR` and returns it; closes it on failure.
+    static func listen(_ socket: Int32, port: Int) throws(RuntimeError) -> Int32 {
         var yes: Int32 = 1
         setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
         var address = loopback(port: port)
@@ -53,14 +82,6 @@ enum LoopbackSocket {
             let reason = String(cString: strerror(errno))
             close(socket)
             throw RuntimeError(RuntimeError.launchFailed, "Cannot listen on 127.0.0.1:\(port): \(reason)")
-        }
-        return socket
-    }
-
-    private static func open() throws(RuntimeError) -> Int32 {
-        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard socket >= 0 else {
-            throw RuntimeError(RuntimeError.launchFailed, "Cannot open a socket: \(String(cString: strerror(errno)))")
         }
         return socket
     }

@@ -10,7 +10,7 @@ public protocol MicroNetwork: AnyObject, Sendable {
     /// A blocking TCP socket connected to 127.0.0.1:`port` in this network; the caller owns it.
     /// A refused connection throws at once (nothing listens there).
     func connect(port: Int) throws(RuntimeError) -> Int32
-    /// Whether something accepts connections on 127.0.0.1:`port` in this network.
+    /// Whether something listens on 127.0.0.1:`port` in this network (waits at most 100 ms).
     func isListening(port: Int) -> Bool
     /// A port free on 127.0.0.1 in this network right now.
     func freePort() throws(RuntimeError) -> Int
@@ -23,17 +23,16 @@ public final class HostNetwork: MicroNetwork {
     private init() {}
 
     public func connect(port: Int) throws(RuntimeError) -> Int32 {
-        try LoopbackSocket.connect(port: port)
+        try LoopbackSocket.connect(LoopbackSocket.open(), port: port)
     }
 
     public func isListening(port: Int) -> Bool {
-        guard let socket = try? LoopbackSocket.connect(port: port) else { return false }
-        close(socket)
-        return true
+        guard let socket = try? LoopbackSocket.open() else { return false }
+        return LoopbackSocket.probe(socket, port: port)
     }
 
     public func freePort() throws(RuntimeError) -> Int {
-        try LoopbackSocket.freePort()
+        try LoopbackSocket.freePort(using: LoopbackSocket.open())
     }
 }
 

@@ -29,21 +29,26 @@ public final class NetworkNamespace: MicroNetwork {
     }
 
     public func connect(port: Int) throws(RuntimeError) -> Int32 {
-        try SandboxThread.shared.run(in: descriptor) { () throws(RuntimeError) in try LoopbackSocket.connect(port: port) }
+        try LoopbackSocket.connect(openSocket(), port: port)
     }
 
     public func isListening(port: Int) -> Bool {
-        guard let socket = try? connect(port: port) else { return false }
-        close(socket)
-        return true
+        guard let socket = try? openSocket() else { return false }
+        return LoopbackSocket.probe(socket, port: port)
     }
 
     public func freePort() throws(RuntimeError) -> Int {
-        try SandboxThread.shared.run(in: descriptor) { () throws(RuntimeError) in try LoopbackSocket.freePort() }
+        try LoopbackSocket.freePort(using: openSocket())
     }
 
     /// A socket listening on 127.0.0.1:`port` inside the namespace; the caller owns it.
     public func listen(port: Int) throws(RuntimeError) -> Int32 {
-        try SandboxThread.shared.run(in: descriptor) { () throws(RuntimeError) in try LoopbackSocket.listen(port: port) }
+        try LoopbackSocket.listen(openSocket(), port: port)
+    }
+
+    /// A new socket of this namespace. Only opening it needs the sandbox thread: a socket keeps
+    /// the namespace it was made in, so connecting (which may wait) happens on the caller's thread.
+    private func openSocket() throws(RuntimeError) -> Int32 {
+        try SandboxThread.shared.run(in: descriptor) { () throws(RuntimeError) in try LoopbackSocket.open() }
     }
 }

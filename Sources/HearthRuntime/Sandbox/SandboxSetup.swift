@@ -54,7 +54,9 @@ public enum SandboxSetup {
             return missing("bubblewrap is not installed (Debian: apt install bubblewrap)")
         }
         guard let setpriv = HostCommand.locate("setpriv") else { return missing("setpriv is not installed (Debian: util-linux)") }
-        guard let enter = locateEnter() else { return missing("hearth-enter was not found next to the hearth executable") }
+        guard let enter = locateEnter() else {
+            return missing("hearth-enter was not found next to the hearth executable (or where $HEARTH_ENTER says)")
+        }
         do {
             _ = try NetworkNamespace()
         } catch {
@@ -77,7 +79,9 @@ public enum SandboxSetup {
     /// `hearth-enter`: `$HEARTH_ENTER`, else beside the running executable (the `hearth` binary,
     /// or a test runner in the same build directory).
     static func locateEnter() -> String? {
-        if let given = ProcessInfo.processInfo.environment["HEARTH_ENTER"] { return given }
+        if let given = ProcessInfo.processInfo.environment["HEARTH_ENTER"] {
+            return FileManager.default.isExecutableFile(atPath: given) ? given : nil
+        }
         let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         var directory = executable.deletingLastPathComponent()
         for _ in 0..<3 {
