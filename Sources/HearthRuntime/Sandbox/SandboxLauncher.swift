@@ -107,6 +107,7 @@ public final class SandboxLauncher: Launcher {
         case nil: room = nil
         }
         guard let room else { return }
+        seen.withLock { $0[instanceID] = nil }
         await services.withLock { $0 }?.close(instanceID: instanceID)
         room.group?.remove()
         room.tmp.unmount()
