@@ -161,4 +161,43 @@ struct OutboundProxyTests {
             #expect(answer.hasPrefix("HTTP/1.1 400 Bad Request\r\n"))
         }
     }
+
+    @Test("When the app closes a tunnel, the upstream connection is closed too", .timeLimit(.minutes(1)))
+    func clientCloses() async throws {
+        let closed = OutboundTest.group.next().makePromise(of: Void.self)
+        let server = try await OutboundTest.server { Ticker(closed) }
+        defer { server.close(promise: nil) }
+        try await OutboundTest.withProxy(allowList: ["127.0.0.1:\(server.port)"]) { port in
+            try await OutboundTest.connect(port: port).executeThenClose { inbound, outbound in
+                try await outbound.write(ByteBuffer(string: "CONNECT 127.0.0.1:\(server.port) HTTP/1.1\r\n\r\n"))
+                for try await chunk in inbound where String(buffer: chunk).contains("tick") { break }
+            }
+            try await closed.futureResult.get()
+        }
+    }
+}
+
+/// Writes "tick" every 20 ms until a write fails, then closes and succeeds a promise.
+final class Ticker: ChannelInboundHandler, Sendable {
+    typealias InboundIn = ByteBuffer
+    let closed: EventLoopPromise<Void>
+
+    init(_ closed: EventLoopPromise<Void>) {
+        self.closed = closed
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        tick(context: context)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        closed.succeed(())
+    }
+
+    private func tick(context: ChannelHandlerContext) {
+        context.writeAndFlush(NIOAny(ByteBuffer(string: "tick"))).assumeIsolated().whenComplete { result in
+            guard case .success = result else { return context.close(promise: nil) }
+            context.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(20)) { self.tick(context: context) }
+        }
+    }
 }
