@@ -161,4 +161,18 @@ struct OutboundProxyTests {
             #expect(answer.hasPrefix("HTTP/1.1 400 Bad Request\r\n"))
         }
     }
+
+    @Test("When the app closes a tunnel, the upstream connection is closed too", .timeLimit(.minutes(1)))
+    func clientCloses() async throws {
+        let closed = OutboundTest.group.next().makePromise(of: Void.self)
+        let server = try await OutboundTest.server { Ticker(closed) }
+        defer { server.close(promise: nil) }
+        try await OutboundTest.withProxy(allowList: ["127.0.0.1:\(server.port)"]) { port in
+            try await OutboundTest.connect(port: port).executeThenClose { inbound, outbound in
+                try await outbound.write(ByteBuffer(string: "CONNECT 127.0.0.1:\(server.port) HTTP/1.1\r\n\r\n"))
+                for try await chunk in inbound where String(buffer: chunk).contains("tick") { break }
+            }
+            try await closed.futureResult.get()
+        }
+    }
 }

@@ -132,6 +132,31 @@ final class DescribingHTTPHandler: ChannelInboundHandler {
     }
 }
 
+/// Writes "tick" every 20 ms until a write fails, then closes and succeeds a promise.
+final class Ticker: ChannelInboundHandler, Sendable {
+    typealias InboundIn = ByteBuffer
+    let closed: EventLoopPromise<Void>
+
+    init(_ closed: EventLoopPromise<Void>) {
+        self.closed = closed
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        tick(context: context)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        closed.succeed(())
+    }
+
+    private func tick(context: ChannelHandlerContext) {
+        context.writeAndFlush(NIOAny(ByteBuffer(string: "tick"))).assumeIsolated().whenComplete { result in
+            guard case .success = result else { return context.close(promise: nil) }
+            context.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(20)) { self.tick(context: context) }
+        }
+    }
+}
+
 extension Channel {
     var port: Int { localAddress?.port ?? 0 }
 }

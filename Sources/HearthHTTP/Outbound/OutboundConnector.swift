@@ -32,7 +32,9 @@ struct OutboundConnector: Sendable {
             }
     }
 
-    /// Tries `addresses` in turn until one accepts or the deadline passes.
+    /// Tries `addresses` in turn until one accepts or the deadline passes. With more to try, an
+    /// attempt gets its share of the time left (at least 3 s), so a silent first address (say IPv6
+    /// without a route out) leaves time for the others.
     private func connect(
         to addresses: ArraySlice<SocketAddress>, of target: ProxyTarget, forwarding: Bool, by deadline: NIODeadline,
         on eventLoop: any EventLoop, lastError: (any Error)?
@@ -42,7 +44,9 @@ struct OutboundConnector: Sendable {
             let error = lastError ?? ChannelError.connectTimeout(limits.connectTimeout)
             return eventLoop.makeFailedFuture(ProxyReply.connectFailed(target, error))
         }
-        return bootstrap(on: eventLoop, forwarding: forwarding).connectTimeout(left).connect(to: address).flatMapError { error in
+        let share = TimeAmount.nanoseconds(left.nanoseconds / Int64(addresses.count))
+        let attempt = min(left, max(share, .seconds(3)))
+        return bootstrap(on: eventLoop, forwarding: forwarding).connectTimeout(attempt).connect(to: address).flatMapError { error in
             connect(to: addresses.dropFirst(), of: target, forwarding: forwarding, by: deadline, on: eventLoop, lastError: error)
         }
     }

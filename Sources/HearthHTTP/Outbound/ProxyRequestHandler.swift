@@ -125,6 +125,7 @@ final class ProxyRequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
         let upstreamRelay: ByteRelay
         do {
             upstream = try result.get()
+            guard upstream.isActive else { throw OutboundRefusal(status: .badGateway, reason: "\(target) closed the connection") }
             upstreamRelay = try upstream.pipeline.syncOperations.handler(type: ByteRelay.self)
         } catch {
             let refusal = error as? OutboundRefusal ?? OutboundRefusal(status: .badGateway, reason: "\(error)")
