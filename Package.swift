@@ -104,8 +104,6 @@ let package = Package(
         ),
         // Network namespace steps of the sandbox thread (unshare, setns, loopback up).
         .target(name: "CHearthSandbox", path: "Sources/CHearthSandbox"),
-        // Joins a micro's control groups and drops to its user before bubblewrap runs.
-        .executableTarget(name: "hearth-enter", path: "Sources/hearth-enter"),
         .executableTarget(
             name: "hearth",
             dependencies: [
@@ -146,7 +144,7 @@ let package = Package(
         ),
         .testTarget(
             name: "HearthRuntimeTests",
-            dependencies: ["HearthRuntime", "HearthTesting", "hearth-enter"],
+            dependencies: ["HearthRuntime", "HearthTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

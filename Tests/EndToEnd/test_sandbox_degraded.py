@@ -1,6 +1,6 @@
 """A host that cannot sandbox: the node still runs, says at start exactly what is missing, and
 marks its instances unisolated; `--sandbox required` refuses to start instead. The missing part
-is simulated by pointing `HEARTH_ENTER` at nothing."""
+is simulated by pointing `HEARTH_BUBBLEWRAP` at nothing."""
 from __future__ import annotations
 
 import os
@@ -12,7 +12,7 @@ from apps_helpers import module_node
 from conftest import HEARTH_BIN
 from sandbox_helpers import probe
 
-BROKEN = {"HEARTH_ENTER": "/nonexistent/hearth-enter"}
+BROKEN = {"HEARTH_BUBBLEWRAP": "/nonexistent/bwrap"}
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +24,7 @@ def node(tmp_path_factory):
 
 def test_the_node_says_what_is_missing(node):
     log = node.stderr_path.read_text()
-    assert "Sandbox incomplete" in log and "hearth-enter was not found" in log, log
+    assert "Sandbox incomplete" in log and "bubblewrap was not found" in log, log
     assert "UNISOLATED" in log, log
 
 
@@ -48,4 +48,4 @@ def test_required_refuses_to_start(tmp_path):
     result = subprocess.run([HEARTH_BIN, "serve", "--data", str(data), "--port", "0", "--sandbox", "required"],
                             capture_output=True, text=True, timeout=30, env={**os.environ, **BROKEN})
     assert result.returncode != 0
-    assert "sandbox is required but incomplete" in result.stderr and "hearth-enter" in result.stderr, result.stderr
+    assert "sandbox is required but incomplete" in result.stderr and "bubblewrap" in result.stderr, result.stderr

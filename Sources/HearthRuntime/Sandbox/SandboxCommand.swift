@@ -2,16 +2,16 @@ import Foundation
 
 /// The command line that starts one micro in its instance's sandbox:
 ///
-///     hearth-enter --cgroup … -- bwrap <namespaces, mounts> -- setpriv <drop to the instance's user> -- <micro>
+///     sh -c <join> hearth-enter <groups> -- bwrap <namespaces, mounts> -- setpriv <drop to its user> -- <micro>
 ///
-/// `hearth-enter` joins the micro's control groups; bubblewrap, still as root so it can reach
+/// A short shell script (`hearth-enter` in `ps`) writes its pid into the micro's control groups
+/// and executes bubblewrap, so every process of the micro starts inside them; bubblewrap, still as root so it can reach
 /// the files it mounts, makes the mount, pid, ipc and uts namespaces (the network namespace is
 /// the instance's, entered by the thread that starts it) and keeps only `setuid` capabilities;
 /// `setpriv` switches to the instance's own unprivileged user with no capabilities and no new
 /// privileges before the micro's command runs.
 struct SandboxCommand: Equatable {
     struct Tools: Equatable {
-        var enter: String
         var bubblewrap: String
         var setpriv: String
     }
@@ -42,8 +42,7 @@ struct SandboxCommand: Equatable {
         tools: Tools, room: Room, micro: [String], workingDirectory: String, readOnlyPaths: [String],
         fileExists: (String) -> FileKind? = FileKind.of
     ) -> [String] {
-        var enter = [tools.enter]
-        for group in room.controlGroups { enter += ["--cgroup", group] }
+        let enter = ["/bin/sh", "-c", joinScript, "hearth-enter"] + room.controlGroups
         var bwrap = [
             tools.bubblewrap, "--die-with-parent", "--new-session", "--unshare-pid", "--unshare-ipc", "--unshare-uts",
             "--unshare-cgroup-try", "--hostname", room.hostname,
@@ -87,6 +86,9 @@ struct SandboxCommand: Equatable {
         let components = path.split(separator: "/")
         return components.count > 2 && components[0] == "tmp" ? "/tmp/" + components[1] : nil
     }
+
+    /// Joins each control group named before `--`, then executes the rest; exits 126 if it cannot.
+    static let joinScript = #"while [ "$1" != -- ]; do echo $$ > "$1/cgroup.procs" || exit 126; shift; done; shift; exec "$@""#
 
     /// `--dir` steps making the missing parents of `path` traversable (bubblewrap would copy the
     /// host's modes, and `/root` is 0700).

@@ -44,25 +44,22 @@ public enum SandboxSetup {
         return Outcome(launcher: launcher, problems: problems)
     }
 
-    /// bubblewrap, setpriv and hearth-enter, root, and network namespaces, or what is missing.
+    /// bubblewrap and setpriv, root, and network namespaces, or what is missing.
     static func isolationTools() -> Result<SandboxCommand.Tools, SandboxProblem> {
         func missing(_ reason: String) -> Result<SandboxCommand.Tools, SandboxProblem> {
             .failure(SandboxProblem(part: .isolation, reason: reason))
         }
         guard geteuid() == 0 else { return missing("the node does not run as root, which namespaces and control groups need") }
-        guard let bubblewrap = HostCommand.locate("bwrap") else {
-            return missing("bubblewrap is not installed (Debian: apt install bubblewrap)")
+        guard let bubblewrap = locateBubblewrap() else {
+            return missing("bubblewrap was not found (Debian: apt install bubblewrap; or set $HEARTH_BUBBLEWRAP)")
         }
         guard let setpriv = HostCommand.locate("setpriv") else { return missing("setpriv is not installed (Debian: util-linux)") }
-        guard let enter = locateEnter() else {
-            return missing("hearth-enter was not found next to the hearth executable (or where $HEARTH_ENTER says)")
-        }
         do {
             _ = try NetworkNamespace()
         } catch {
             return missing(error.message)
         }
-        return .success(SandboxCommand.Tools(enter: enter, bubblewrap: bubblewrap, setpriv: setpriv))
+        return .success(SandboxCommand.Tools(bubblewrap: bubblewrap, setpriv: setpriv))
     }
 
     /// Loop devices and mkfs.ext4 for size-capped `tmp/` volumes.
@@ -76,20 +73,10 @@ public enum SandboxSetup {
         return nil
     }
 
-    /// `hearth-enter`: `$HEARTH_ENTER`, else beside the running executable (the `hearth` binary,
-    /// or a test runner in the same build directory).
-    static func locateEnter() -> String? {
-        if let given = ProcessInfo.processInfo.environment["HEARTH_ENTER"] {
-            return FileManager.default.isExecutableFile(atPath: given) ? given : nil
-        }
-        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        var directory = executable.deletingLastPathComponent()
-        for _ in 0..<3 {
-            let candidate = directory.appendingPathComponent("hearth-enter").path
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-            directory = directory.deletingLastPathComponent()
-        }
-        return nil
+    /// bubblewrap: `$HEARTH_BUBBLEWRAP` (a build of its own), else `bwrap` of the system's.
+    static func locateBubblewrap() -> String? {
+        guard let given = ProcessInfo.processInfo.environment["HEARTH_BUBBLEWRAP"] else { return HostCommand.locate("bwrap") }
+        return FileManager.default.isExecutableFile(atPath: given) ? given : nil
     }
 
     /// A short name for a data directory, so each node's control groups are its own.
