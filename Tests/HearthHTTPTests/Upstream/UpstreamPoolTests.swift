@@ -51,6 +51,7 @@ struct UpstreamPoolTests {
                 let response = try await pool.execute(Self.get(), to: endpoint, timeout: Self.timeout)
                 #expect(response.head.status == .ok)
                 #expect(try await Self.text(response) == "hello")
+                try await Self.eventually { pool.idleConnections(to: endpoint) == 1 }
             }
             #expect(micro.stats.connections == 1)
             #expect(micro.stats.requests.count == 3)
@@ -112,7 +113,9 @@ struct UpstreamPoolTests {
             }
             #expect(received == size)
             #expect(intact)
-            // Read to its end, the connection serves the next request.
+            // Read to its end, the connection goes back to the pool and serves the next request.
+            try await Self.eventually { pool.idleConnections(to: endpoint) == 1 }
+            #expect(pool.idleConnections(to: endpoint) == 1)
             _ = try await pool.execute(Self.get(), to: endpoint, timeout: Self.timeout)
             #expect(micro.stats.connections == 1)
         }
@@ -183,6 +186,7 @@ struct UpstreamPoolTests {
                     continue
                 }
             }
+            try await Self.eventually { pool.idleConnections(to: endpoint) == 1 }
             let last = try await pool.execute(Self.get(), to: endpoint, timeout: Self.timeout)
             #expect(try await Self.text(last) == "body")
             #expect(micro.stats.connections == 1)

@@ -107,6 +107,12 @@ final class UpstreamPool: Sendable {
         if !kept { connection.channel.close(promise: nil) }
     }
 
+    /// How many idle connections to `endpoint` the pool holds (a connection is back once its
+    /// response was read to its end, a moment after its last bytes reached the reader).
+    func idleConnections(to endpoint: MicroEndpoint) -> Int {
+        state.withLock { $0.idle[Key(endpoint)]?.count ?? 0 }
+    }
+
     /// An idle connection the micro closed.
     func closed(_ connection: UpstreamConnection) {
         guard let key = connection.key else { return }
