@@ -40,8 +40,8 @@ public struct LaunchRequest: Sendable {
 public protocol Launcher: Sendable {
     /// The network the micros of `spec`'s instance listen in, prepared on first use.
     func network(for spec: MicroSpec) async throws(RuntimeError) -> any MicroNetwork
-    /// Starts the process in its own process group and returns its pid (also the group id).
-    func launch(_ request: LaunchRequest) throws(RuntimeError) -> Int32
+    /// Starts the process in its own process group.
+    func launch(_ request: LaunchRequest) throws(RuntimeError) -> LaunchedProcess
     /// Sends `signal` to every process of the micro `request` started as `pid`.
     func signal(_ signal: Int32, pid: Int32, of request: LaunchRequest)
     /// Gives up what an instance's sandbox holds (the instance is being removed).
@@ -68,4 +68,18 @@ extension Launcher {
     public func discard(instanceID: String) async {}
     public func close() async {}
     public func checkLimits() -> [LimitEvent] { [] }
+}
+
+/// A started process: its pid (also its process group), and where its output comes from when
+/// the launcher made that pipe itself (a process prepared before it was asked for) rather than
+/// writing to the request's `output`.
+public struct LaunchedProcess: Sendable {
+    public var pid: Int32
+    /// The read end of the process's stdout and stderr, owned by the caller from now on.
+    public var output: Int32?
+
+    public init(pid: Int32, output: Int32? = nil) {
+        self.pid = pid
+        self.output = output
+    }
 }

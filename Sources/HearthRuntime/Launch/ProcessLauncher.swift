@@ -15,15 +15,18 @@ public struct ProcessLauncher: Launcher {
 
     public func network(for spec: MicroSpec) -> any MicroNetwork { HostNetwork.shared }
 
-    public func launch(_ request: LaunchRequest) throws(RuntimeError) -> Int32 {
-        try Self.spawn(
-            request.arguments, environment: request.environment, workingDirectory: request.workingDirectory.path, output: request.output)
+    public func launch(_ request: LaunchRequest) throws(RuntimeError) -> LaunchedProcess {
+        LaunchedProcess(
+            pid: try Self.spawn(
+                request.arguments, environment: request.environment, workingDirectory: request.workingDirectory.path, output: request.output
+            ))
     }
 
     /// Starts `arguments` in a process group of its own, stdin from `/dev/null`, stdout and
-    /// stderr to `output`, no other descriptor of the node's, default signal handling.
+    /// stderr to `output`, no other descriptor of the node's (but `extra`, as descriptor 3),
+    /// default signal handling.
     static func spawn(
-        _ arguments: [String], environment: [String: String], workingDirectory: String, output: Int32
+        _ arguments: [String], environment: [String: String], workingDirectory: String, output: Int32, passing extra: Int32? = nil
     ) throws(RuntimeError) -> Int32 {
         guard let executable = arguments.first else {
             throw RuntimeError(RuntimeError.launchFailed, "No command to run")
@@ -39,8 +42,9 @@ public struct ProcessLauncher: Launcher {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_adddup2(&actions, output, 1)
         posix_spawn_file_actions_adddup2(&actions, output, 2)
+        if let extra { posix_spawn_file_actions_adddup2(&actions, extra, 3) }
         // Nothing else of the node's: its listening socket, upstream connections, other micros' logs.
-        glibcAddCloseFrom(&actions, 3)
+        glibcAddCloseFrom(&actions, extra == nil ? 3 : 4)
         glibcAddChdir(&actions, workingDirectory)
 
         var defaults = sigset_t()

@@ -15,6 +15,9 @@ public final class SandboxLauncher: Launcher {
     private let rooms = Mutex<[String: Room]>([:])
     private let services = Mutex<(any RoomServices)?>(nil)
     private let seen = Mutex<[String: ResourceUsage]>([:])
+    /// A prepared start per stopped micro, and how many starts each micro had
+    /// (`SandboxLauncher+Standby.swift`).
+    let standbys = Mutex<(prepared: [String: Standby], starts: [String: Int])>(([:], [:]))
 
     init(
         tools: SandboxCommand.Tools, tree: ControlGroupTree?, tmpQuota: Bool, limits: @escaping @Sendable (String) async -> InstanceLimits
@@ -57,10 +60,18 @@ public final class SandboxLauncher: Launcher {
         return room.network
     }
 
-    public func launch(_ request: LaunchRequest) throws(RuntimeError) -> Int32 {
+    public func launch(_ request: LaunchRequest) throws(RuntimeError) -> LaunchedProcess {
         guard let room = room(request.instanceID) else {
             throw RuntimeError(RuntimeError.launchFailed, "The instance's sandbox is not ready")
         }
+        standbys.withLock { $0.starts[Self.key(request), default: 0] += 1 }
+        if let prepared = takeStandby(for: request, in: room) { return prepared }
+        return LaunchedProcess(pid: try spawn(request, in: room, output: request.output, gate: nil))
+    }
+
+    /// Starts `request` in `room`; with a `gate` (a pipe's read end), the micro's command waits
+    /// inside its finished sandbox until its port arrives through the gate.
+    func spawn(_ request: LaunchRequest, in room: InstanceRoom, output: Int32, gate: Int32?) throws(RuntimeError) -> Int32 {
         let groups = try room.group?.join(micro: request.micro) ?? []
         var environment = request.environment
         let proxy = "http://127.0.0.1:\(Self.proxyPort(apiPort: Self.apiPort(of: request.environment)))"
@@ -74,11 +85,11 @@ public final class SandboxLauncher: Launcher {
             room: .init(
                 uid: room.uid, hostname: room.hostname, instanceDirectory: request.instanceDirectory.path, tmp: room.tmp.mountPoint.path,
                 etc: room.etc.path, controlGroups: groups),
-            micro: request.arguments, workingDirectory: request.workingDirectory.path, readOnlyPaths: request.hostPaths)
-        let output = request.output
+            micro: gate == nil ? request.arguments : Self.gated(request), workingDirectory: request.workingDirectory.path,
+            readOnlyPaths: request.hostPaths)
         let finalEnvironment = environment
         return try SandboxThread.shared.run(in: room.network.descriptor) { () throws(RuntimeError) in
-            try ProcessLauncher.spawn(arguments, environment: finalEnvironment, workingDirectory: "/", output: output)
+            try ProcessLauncher.spawn(arguments, environment: finalEnvironment, workingDirectory: "/", output: output, passing: gate)
         }
     }
 
@@ -92,7 +103,10 @@ public final class SandboxLauncher: Launcher {
         for process in group.processes(micro: request.micro) where signal == SIGKILL || Self.owner(of: process) == room.uid {
             kill(process, signal)
         }
-        if signal == SIGKILL { kill(-pid, SIGKILL) }
+        if signal == SIGKILL {
+            kill(-pid, SIGKILL)
+            prepareStandbySoon(for: request)
+        }
     }
 
     public func usage(instanceID: String) -> ResourceUsage? {
@@ -108,6 +122,7 @@ public final class SandboxLauncher: Launcher {
         }
         guard let room else { return }
         seen.withLock { $0[instanceID] = nil }
+        dropStandbys(of: instanceID, in: room)
         await services.withLock { $0 }?.close(instanceID: instanceID)
         room.group?.remove()
         room.tmp.unmount()
@@ -146,7 +161,7 @@ public final class SandboxLauncher: Launcher {
         return events
     }
 
-    private func room(_ instanceID: String) -> InstanceRoom? {
+    func room(_ instanceID: String) -> InstanceRoom? {
         guard case .ready(let room) = rooms.withLock({ $0[instanceID] }) else { return nil }
         return room
     }

@@ -26,20 +26,22 @@ final class MicroProcess: Sendable {
         }
         var request = request
         request.output = fds[1]
-        let pid: Int32
+        let launched: LaunchedProcess
         do {
-            pid = try launcher.launch(request)
+            launched = try launcher.launch(request)
         } catch {
             close(fds[0])
             close(fds[1])
             throw error
         }
         close(fds[1])
+        let pid = launched.pid
+        if launched.output != nil { close(fds[0]) }
         self.pid = pid
         self.launcher = launcher
         self.request = request
         self.endpoint = endpoint
-        let reader = fds[0]
+        let reader = launched.output ?? fds[0]
         Thread.detachNewThread {
             var buffer = [UInt8](repeating: 0, count: 64 * 1024)
             var budget = OutputBudget()

@@ -41,7 +41,7 @@ struct SandboxLauncherTests {
         let request = LaunchRequest(
             arguments: ["/bin/sh", "-c", script], environment: spec.environment, workingDirectory: spec.workingDirectory,
             instanceDirectory: spec.instanceDirectory, output: fds[1], instanceID: spec.instanceID, micro: spec.micro)
-        let pid = try launcher.launch(request)
+        let pid = try launcher.launch(request).pid
         close(fds[1])
         var output = Data()
         var buffer = [UInt8](repeating: 0, count: 4096)
@@ -119,6 +119,47 @@ struct SandboxLauncherTests {
             #expect(
                 !TmpVolume(image: directory.appendingPathComponent("tmp.img"), mountPoint: directory.appendingPathComponent("tmp"))
                     .isMounted)
+        }
+    }
+
+    @Test("A stopped micro's next start is prepared: it waits at the gate and runs with the port it is given")
+    func preparedStart() async throws {
+        try await withTemporaryDirectory { directory in
+            let launcher = try Self.launcher()
+            let spec = try Self.spec(directory, id: "sbx4")
+            _ = try await launcher.network(for: spec)
+            func request(port: Int, output: Int32) -> LaunchRequest {
+                var environment = spec.environment
+                environment["PORT"] = String(port)
+                return LaunchRequest(
+                    arguments: ["/bin/sh", "-c", "echo port=$PORT; exec sleep 30"], environment: environment,
+                    workingDirectory: spec.workingDirectory, instanceDirectory: spec.instanceDirectory, output: output,
+                    instanceID: spec.instanceID, micro: spec.micro)
+            }
+            let null = open("/dev/null", O_WRONLY)
+            defer { close(null) }
+            let first = request(port: 1111, output: null)
+            let cold = try launcher.launch(first)
+            #expect(cold.output == nil)
+            launcher.signal(SIGKILL, pid: cold.pid, of: first)
+            var status: Int32 = 0
+            waitpid(cold.pid, &status, 0)
+            for _ in 0..<200 where launcher.standbys.withLock({ $0.prepared.isEmpty }) { try await Task.sleep(for: .milliseconds(10)) }
+            #expect(launcher.standbys.withLock { $0.prepared.count } == 1)
+
+            let warm = try launcher.launch(request(port: 2222, output: null))
+            let output = try #require(warm.output)
+            var text = ""
+            var buffer = [UInt8](repeating: 0, count: 256)
+            while !text.contains("\n") {
+                let count = read(output, &buffer, buffer.count)
+                if count <= 0 { break }
+                text += String(decoding: buffer[..<count], as: UTF8.self)
+            }
+            #expect(text == "port=2222\n")
+            close(output)
+            await launcher.close()
+            waitpid(warm.pid, &status, 0)
         }
     }
 }
