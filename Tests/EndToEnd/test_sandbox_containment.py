@@ -112,3 +112,15 @@ def test_a_micro_ignoring_sigterm_is_killed_after_the_grace(node):
     left = [Path(f"/proc/{pid}/cmdline").read_bytes() for pid in group_file(node, node.a["id"], "hostile/cgroup.procs").split()
             if Path(f"/proc/{pid}/cmdline").exists()]
     assert not [cmd for cmd in left if b"server.py" in cmd and b"hearth-gate" not in cmd], left
+
+
+def test_tmp_is_capped_at_the_instances_tmp_quota(node):
+    result = node.app("limits", "runaway", "--tmp", "16M")
+    assert result.returncode == 0, result.stderr
+    try:
+        filled = probe(node, "runaway", "/fill-tmp", mb="64")["result"]
+        assert filled["written_mb"] <= 16 and "No space left" in filled.get("error", ""), filled
+    finally:
+        assert node.app("limits", "runaway", "--reset").returncode == 0
+    # Back at the default size the volume is a new, empty one.
+    assert probe(node, "runaway", "/fill-tmp", mb="32")["result"] == {"written_mb": 32}

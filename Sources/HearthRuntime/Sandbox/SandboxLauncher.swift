@@ -191,12 +191,22 @@ public final class SandboxLauncher: Launcher {
         return room
     }
 
+    /// Applies changed limits. A new `tmp/` size makes a new volume, which waits until none of
+    /// the instance's processes runs (prepared starts are thrown away for it); until then the old
+    /// size stays and the next start tries again.
     private func update(_ room: InstanceRoom, to limits: InstanceLimits) throws(RuntimeError) {
         try room.group?.apply(limits)
-        if limits.tmpBytes != room.limits.tmpBytes, room.group?.processes().isEmpty ?? true {
-            try prepare(room.tmp, bytes: limits.tmpBytes, uid: room.uid)
+        var applied = limits
+        if limits.tmpBytes != room.limits.tmpBytes {
+            dropStandbys(of: room.instanceID, in: room)
+            for _ in 0..<100 where !(room.group?.processes().isEmpty ?? true) { usleep(2000) }
+            if room.group?.processes().isEmpty ?? true {
+                try prepare(room.tmp, bytes: limits.tmpBytes, uid: room.uid)
+            } else {
+                applied.tmpBytes = room.limits.tmpBytes
+            }
         }
-        room.limits = limits
+        room.limits = applied
     }
 
     private func prepare(_ tmp: TmpVolume, bytes: Int64, uid: UInt32) throws(RuntimeError) {
