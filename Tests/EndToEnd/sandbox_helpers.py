@@ -19,12 +19,8 @@ def probe(node: AppNode, slug: str, route: str, **params) -> dict:
 
 def instance_groups(node: AppNode, instance_id: str) -> list[Path]:
     """The control group directories of an instance (one per cgroup v1 controller, or one v2)."""
-    found = []
-    for root in [Path("/sys/fs/cgroup")]:
-        for directory in root.rglob(instance_id):
-            if directory.is_dir() and directory.parent.name.startswith("hearth-"):
-                found.append(directory)
-    return found
+    return [directory for directory in Path("/sys/fs/cgroup").rglob(instance_id)
+            if directory.is_dir() and directory.parent.name.startswith("hearth-")]
 
 
 def timed_get(node: AppNode, slug: str, path: str) -> float:

@@ -37,6 +37,12 @@ enum ControlFiles {
         (read(directory + "/cgroup.procs") ?? "").split(separator: "\n").compactMap { Int32($0) }
     }
 
+    /// The paths of the groups directly below `directory` (its subdirectories).
+    static func children(of directory: String) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).map { directory + "/" + $0 }
+            .filter { FileKind.of($0) == .directory }
+    }
+
     static func makeDirectory(_ path: String) throws(RuntimeError) {
         guard mkdir(path, 0o755) == 0 || errno == EEXIST else { throw failure("create", path) }
     }

@@ -55,12 +55,7 @@ struct ControlGroupTree: Sendable {
     /// Kills whatever an earlier run of the node left in its groups and removes them.
     func clear() {
         for base in bases {
-            for entry in (try? FileManager.default.contentsOfDirectory(atPath: base)) ?? [] {
-                let path = base + "/" + entry
-                var isDirectory: ObjCBool = false
-                guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else { continue }
-                InstanceControlGroup.removeTree(path)
-            }
+            for group in ControlFiles.children(of: base) { InstanceControlGroup.removeTree(group) }
         }
     }
 

@@ -54,18 +54,16 @@ struct InstanceControlGroup: Sendable {
     /// The micro with the most processes.
     func busiestMicro() -> String? {
         guard let first = directories.first else { return nil }
-        let micros = (try? FileManager.default.contentsOfDirectory(atPath: first)) ?? []
-        return micros.filter { FileKind.of(first + "/" + $0) == .directory }
-            .max { ControlFiles.processes(in: first + "/" + $0).count < ControlFiles.processes(in: first + "/" + $1).count }
+        let busiest = ControlFiles.children(of: first).max {
+            ControlFiles.processes(in: $0).count < ControlFiles.processes(in: $1).count
+        }
+        return busiest.map { ($0 as NSString).lastPathComponent }
     }
 
     /// The processes of one micro, or of all micros.
     func processes(micro: String? = nil) -> [Int32] {
         guard let first = directories.first else { return [] }
-        guard let micro else {
-            let micros = (try? FileManager.default.contentsOfDirectory(atPath: first)) ?? []
-            return micros.filter { FileKind.of(first + "/" + $0) == .directory }.flatMap { ControlFiles.processes(in: first + "/" + $0) }
-        }
+        guard let micro else { return ControlFiles.children(of: first).flatMap(ControlFiles.processes(in:)) }
         return ControlFiles.processes(in: first + "/" + ControlGroupTree.safeName(micro))
     }
 
@@ -105,8 +103,7 @@ struct InstanceControlGroup: Sendable {
     /// An event counter of a group and its micros' groups together: kernels count some events
     /// where the limit is set and others where the failing process is (a fork refused in a micro's group).
     static func events(_ key: String, in file: String, below directory: String) -> Int {
-        let micros = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).map { directory + "/" + $0 }
-        return ([directory] + micros.filter { FileKind.of($0) == .directory }).reduce(0) { total, group in
+        ([directory] + ControlFiles.children(of: directory)).reduce(0) { total, group in
             total + Int(ControlFiles.field(key, in: group + "/" + file) ?? 0)
         }
     }
@@ -125,12 +122,7 @@ struct InstanceControlGroup: Sendable {
 
     /// Kills the processes of a group and its children, then removes them, deepest first.
     static func removeTree(_ directory: String) {
-        let children = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
-        for child in children {
-            var isDirectory: ObjCBool = false
-            let path = directory + "/" + child
-            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue { removeTree(path) }
-        }
+        for child in ControlFiles.children(of: directory) { removeTree(child) }
         for _ in 0..<100 {
             let pids = ControlFiles.processes(in: directory)
             if pids.isEmpty, rmdir(directory) == 0 || errno == ENOENT { return }
