@@ -6,20 +6,38 @@ import HearthRegistry
 public struct NodeAddress: Sendable, Equatable {
     /// Instances answer at `<slug>.<domain>`.
     public var domain: String
-    /// The public port of instance hosts (omitted from host names when 80).
+    /// The public port of instance hosts (omitted from host names when it is the scheme's default).
     public var port: Int
+    /// `https` when the node serves TLS, else `http`.
+    public var scheme: String
     /// The URL micros use for the Base and Drive APIs (the instance's own connection).
     public var apiURL: String
 
-    public init(domain: String = "localhost", port: Int = 4200, apiURL: String? = nil) {
+    public init(domain: String = "localhost", port: Int = 4200, scheme: String = "http", apiURL: String? = nil) {
         self.domain = domain
         self.port = port
+        self.scheme = scheme
         self.apiURL = apiURL ?? "http://127.0.0.1:\(port)"
     }
 
     /// The host (with port) of an instance: what `DETA_SPACE_APP_HOSTNAME` holds.
     public func host(slug: String) -> String {
-        port == 80 ? "\(slug).\(domain)" : "\(slug).\(domain):\(port)"
+        authority("\(slug).\(domain)")
+    }
+
+    /// `name` with the node's port, unless the port is the scheme's default.
+    public func authority(_ name: String) -> String {
+        port == (scheme == "https" ? 443 : 80) ? name : "\(name):\(port)"
+    }
+
+    /// The origin of an instance (`http://notes.localhost:4200`).
+    public func origin(slug: String) -> String {
+        "\(scheme)://\(host(slug: slug))"
+    }
+
+    /// The origin of the dashboard, the node's domain itself (`http://localhost:4200`).
+    public var dashboardOrigin: String {
+        "\(scheme)://\(authority(domain))"
     }
 }
 
