@@ -75,6 +75,7 @@ let package = Package(
             name: "HearthRegistry",
             dependencies: [
                 "HearthCore", "HearthBase", "HearthDrive",
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings

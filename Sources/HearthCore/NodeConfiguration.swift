@@ -17,6 +17,8 @@ public struct NodeConfiguration: Sendable {
     public var masterKeyFile: URL?
     /// How installed apps run.
     public var apps: AppSettings
+    /// Owners' sign-in and sessions.
+    public var auth = AuthSettings()
 
     public init(
         dataDirectory: URL = URL(fileURLWithPath: "hearth-data"),

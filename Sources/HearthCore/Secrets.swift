@@ -25,6 +25,12 @@ public enum Secrets {
     public static func hash(_ secret: String) -> String {
         SHA256.hash(data: Array(secret.utf8)).hexString
     }
+
+    /// Whether two secrets are equal, in a time that does not depend on where they differ.
+    public static func equal(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        guard a.count == b.count else { return false }
+        return zip(a, b).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
+    }
 }
 
 extension Sequence<UInt8> {

@@ -1,4 +1,6 @@
+import HearthCore
 import HearthRegistry
+import HearthRuntime
 import Hummingbird
 
 /// The services a node's HTTP routes need.
@@ -7,11 +9,14 @@ public struct NodeServices: Sendable {
     public let collections: OpenCollections
     /// Installed apps; `nil` on a node that serves the data APIs only (some tests).
     public let apps: AppServices?
+    /// Owners' sign-in and sessions.
+    public let owners: OwnerAuth
 
-    public init(registry: Registry, collections: OpenCollections, apps: AppServices? = nil) {
+    public init(registry: Registry, collections: OpenCollections, apps: AppServices? = nil, auth: AuthSettings = AuthSettings()) {
         self.registry = registry
         self.collections = collections
         self.apps = apps
+        owners = OwnerAuth(registry: registry, settings: auth) { apps?.catalog.address ?? NodeAddress() }
     }
 }
 
@@ -22,19 +27,19 @@ public enum NodeRouter {
         _ services: NodeServices, context: Context.Type = BasicRequestContext.self
     ) -> Router<Context> {
         let router = Router(context: Context.self)
+        router.add(middleware: ServerHeader())
         let access = APIAccess(registry: services.registry, collections: services.collections)
         let base = BaseController(access: access, limits: services.collections.baseLimits)
         let drive = DriveController(access: access, limits: services.collections.driveLimits)
         if let apps = services.apps {
-            router.add(
-                middleware: InstanceMiddleware(
-                    catalog: apps.catalog, meters: apps.supervisor.meters, proxy: proxy(apps), base: base, drive: drive))
+            router.add(middleware: instances(services, apps: apps, base: base, drive: drive, context: Context.self))
             ControlRoutes.add(to: router, apps: apps, registry: services.registry, collections: services.collections)
         }
         router.add(middleware: DetaAPIMiddleware(base: base, drive: drive))
         router.get("/healthz") { _, _ in
             JSONResponse.raw(.ok, "{\"status\":\"ok\"}")
         }
+        LoginRoutes<Context>(auth: services.owners, registry: services.registry).add(to: router)
         return router
     }
 
@@ -46,12 +51,18 @@ public enum NodeRouter {
         let access = APIAccess(registry: services.registry, collections: services.collections)
         let base = BaseController(access: access, limits: services.collections.baseLimits)
         let drive = DriveController(access: access, limits: services.collections.driveLimits)
-        router.add(
-            middleware: InstanceMiddleware(
-                catalog: apps.catalog, meters: apps.supervisor.meters, proxy: proxy(apps), base: base, drive: drive))
+        router.add(middleware: instances(services, apps: apps, base: base, drive: drive, context: NodeRequestContext.self))
         router.add(middleware: RoomAPIGuard())
         router.add(middleware: DetaAPIMiddleware(base: base, drive: drive))
         return router
+    }
+
+    private static func instances<Context: RequestContext>(
+        _ services: NodeServices, apps: AppServices, base: BaseController, drive: DriveController, context: Context.Type
+    ) -> InstanceMiddleware<Context> {
+        InstanceMiddleware(
+            catalog: apps.catalog, gate: InstanceGate(auth: services.owners, catalog: apps.catalog), meters: apps.supervisor.meters,
+            proxy: proxy(apps), base: base, drive: drive)
     }
 
     private static func proxy(_ apps: AppServices) -> MicroProxy {

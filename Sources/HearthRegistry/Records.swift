@@ -84,3 +84,39 @@ public enum InstanceState: String, Sendable, Codable {
     case installing
     case ready
 }
+
+/// The owner of a space: who signs in to it. The passphrase is stored only as a slow hash.
+public struct OwnerInfo: Sendable, Equatable, Codable {
+    public var space: String
+    public var username: String
+    public var createdAt: Date
+}
+
+/// A signed-in browser. A dashboard session (`instance == nil`) comes from a login; each
+/// instance host gets a session of its own, a child of the dashboard session it was handed
+/// from, valid on that host only and revoked with its parent.
+public struct SessionInfo: Sendable, Equatable, Codable {
+    public var id: String
+    public var space: String
+    public var parent: String?
+    /// The instance whose host the session is for; `nil` for the dashboard.
+    public var instance: String?
+    /// The client's address and user agent at login.
+    public var address: String
+    public var agent: String
+    public var createdAt: Date
+    public var lastSeenAt: Date
+    public var expiresAt: Date
+    public var revokedAt: Date?
+}
+
+/// An app key: lets a client without a session call the micros of one instance whose
+/// Spacefile allows keys (`presets.api_keys`), in header `X-Space-App-Key`.
+public struct AppKeyInfo: Sendable, Equatable, Codable {
+    public var id: String
+    public var instance: String
+    public var name: String
+    /// The first characters of the key, to tell keys apart.
+    public var hint: String
+    public var createdAt: Date
+}

@@ -12,13 +12,17 @@ public final class Registry: Sendable {
 
     let pool: DatabasePool
     let clock: WallClock
-    let keyCache: KeyCache
+    let version: RegistryVersion
+    let dataKeys = VersionedCache<CollectionInfo?>()
+    let sessionCache = VersionedCache<SessionInfo?>()
+    let appKeyCache = VersionedCache<AppKeyInfo?>()
+    let ownerPresence = VersionedCache<Bool>()
 
     public init(layout: DataLayout, clock: WallClock = .system) throws(RegistryError) {
         self.clock = clock
         do {
             pool = try SQLiteDatabase.open(layout.registry, migrator: RegistrySchema.migrator)
-            keyCache = try KeyCache(file: layout.registry)
+            version = try RegistryVersion(file: layout.registry)
             let now = clock.now()
             try pool.write { db in
                 try db.execute(
@@ -116,23 +120,15 @@ public final class Registry: Sendable {
     /// registry, by this process or another, invalidates before the next lookup.
     public func authenticate(_ key: DataKey) async throws(RegistryError) -> CollectionInfo? {
         let hash = Secrets.hash(key.secret)
-        let version: Int64
-        do { version = try keyCache.currentVersion() } catch { throw Self.wrap(error) }
-        let collection: CollectionInfo?
-        if let cached = keyCache.lookup(hash, version: version) {
-            collection = cached
-        } else {
-            collection = try await read { db in
-                try Row.fetchOne(
-                    db.cachedStatement(
-                        sql: """
-                            SELECT c.* FROM data_keys k JOIN collections c ON c.id = k.collection
-                            WHERE k.secret_hash = ? AND k.revoked_at IS NULL
-                            """),
-                    arguments: [hash]
-                ).map(Self.collection)
-            }
-            keyCache.store(hash, collection, version: version)
+        let collection = try await cached(hash, in: dataKeys) { db in
+            try Row.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        SELECT c.* FROM data_keys k JOIN collections c ON c.id = k.collection
+                        WHERE k.secret_hash = ? AND k.revoked_at IS NULL
+                        """),
+                arguments: [hash]
+            ).map(Self.collection)
         }
         return collection?.id == key.projectID ? collection : nil
     }
@@ -140,7 +136,7 @@ public final class Registry: Sendable {
     /// A number that changes whenever anyone (this process or the CLI) commits to the
     /// registry; caches of registry facts compare it before trusting themselves.
     public func changeVersion() throws(RegistryError) -> Int64 {
-        do { return try keyCache.currentVersion() } catch { throw Self.wrap(error) }
+        do { return try version.current() } catch { throw Self.wrap(error) }
     }
 
     // MARK: Helpers
@@ -181,7 +177,7 @@ public final class Registry: Sendable {
         }
     }
 
-    private static func collection(_ row: Row) -> CollectionInfo {
+    static func collection(_ row: Row) -> CollectionInfo {
         CollectionInfo(
             id: row["id"], space: row["space"], name: row["name"], path: row["path"],
             createdAt: Date(timeIntervalSince1970: row["created_at"]))

@@ -9,4 +9,5 @@ extension ModuleError where Domain == RegistryDomain {
     public static var conflict: ErrorCode { "registry.conflict" }
     public static var badName: ErrorCode { "registry.bad_name" }
     public static var storage: ErrorCode { "registry.storage" }
+    public static var weakPassphrase: ErrorCode { "registry.weak_passphrase" }
 }

@@ -98,6 +98,42 @@ enum RegistrySchema {
                     CREATE INDEX instance_meters_by_age ON instance_meters(at);
                     """)
         }
+        migrator.registerMigration("v4-owners-sessions-app-keys") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE owners (
+                        space TEXT PRIMARY KEY REFERENCES spaces(id) ON DELETE CASCADE,
+                        username TEXT NOT NULL UNIQUE COLLATE NOCASE,
+                        passphrase TEXT NOT NULL,
+                        created_at REAL NOT NULL,
+                        updated_at REAL NOT NULL
+                    );
+                    CREATE TABLE sessions (
+                        id TEXT PRIMARY KEY,
+                        token_hash TEXT NOT NULL UNIQUE,
+                        space TEXT NOT NULL REFERENCES spaces(id) ON DELETE CASCADE,
+                        parent TEXT REFERENCES sessions(id) ON DELETE CASCADE,
+                        instance TEXT REFERENCES instances(id) ON DELETE CASCADE,
+                        address TEXT NOT NULL,
+                        agent TEXT NOT NULL,
+                        created_at REAL NOT NULL,
+                        last_seen_at REAL NOT NULL,
+                        expires_at REAL NOT NULL,
+                        revoked_at REAL
+                    );
+                    CREATE INDEX sessions_by_parent ON sessions(parent);
+                    CREATE INDEX sessions_by_space ON sessions(space, created_at);
+                    CREATE TABLE app_keys (
+                        id TEXT PRIMARY KEY,
+                        instance TEXT NOT NULL REFERENCES instances(id) ON DELETE CASCADE,
+                        name TEXT NOT NULL,
+                        secret_hash TEXT NOT NULL UNIQUE,
+                        hint TEXT NOT NULL,
+                        created_at REAL NOT NULL,
+                        UNIQUE (instance, name)
+                    );
+                    """)
+        }
         return migrator
     }
 }

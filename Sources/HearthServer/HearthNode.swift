@@ -40,7 +40,7 @@ public struct HearthNode: Sendable {
             collections: OpenCollections(
                 layout: layout, baseLimits: configuration.baseLimits, driveLimits: configuration.driveLimits,
                 masterKeyFile: configuration.masterKeyFile, registry: registry),
-            apps: apps)
+            apps: apps, auth: configuration.auth)
     }
 
     /// Runs until a termination signal; `onListening` gets the bound port (useful with port 0).
@@ -65,7 +65,7 @@ public struct HearthNode: Sendable {
         let application = Application(
             router: router,
             server: NodeRouter.server,
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Hearth"),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port)),
             onServerRunning: { [self] channel in
                 let port = channel.localAddress?.port ?? configuration.port
                 announce(port: port, layout: layout)

@@ -21,6 +21,8 @@ struct AppInstall: AsyncParsableCommand {
     var directory: String
     @Option(help: "The instance's host label, <name>.localhost (default: the app's name).")
     var name: String?
+    @Option(help: "The space to install into.")
+    var space = Registry.defaultSpace
     @Flag(help: "Print every line of the build tools' output.")
     var verbose = false
     @Flag(help: "Print JSON instead of text.")
@@ -33,7 +35,7 @@ struct AppInstall: AsyncParsableCommand {
         let progress = TerminalBuildProgress(verbose: verbose, quiet: json)
         let instance: InstanceInfo
         do {
-            instance = try await installer.install(source: URL(fileURLWithPath: directory), name: name, progress: progress)
+            instance = try await installer.install(source: URL(fileURLWithPath: directory), name: name, space: space, progress: progress)
         } catch let error as SpacefileError {
             progress.finish()
             FileHandle.standardError.write(Data("error: the Spacefile is not valid:\n\(error)\n".utf8))
@@ -51,7 +53,7 @@ struct AppInstall: AsyncParsableCommand {
         print(
             """
             Installed \(instance.appName) as '\(instance.slug)'.
-              open:  \(url)   (curl: -H 'Host: \(url.dropFirst(7))')
+              open:  \(url)   (sign in as the space's owner; scripts: an app key)
               id:    \(instance.id)   (also its project id; its micros get a data key)
             Micros start on the first request. Logs: hearth app logs \(instance.slug) -f
             """)

@@ -14,6 +14,9 @@ struct Hearth: AsyncParsableCommand {
             HEARTH_DATA, default ./hearth-data). They are safe to use while a node is running on \
             the same directory: changes such as a revoked key take effect on its next request.
             """,
-        subcommands: [Serve.self, AppCommand.self, CollectionCommand.self, KeyCommand.self, DriveCommand.self]
+        subcommands: [
+            Serve.self, AppCommand.self, CollectionCommand.self, KeyCommand.self, DriveCommand.self, SpaceCommand.self, OwnerCommand.self,
+            SessionCommand.self,
+        ]
     )
 }

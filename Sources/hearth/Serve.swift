@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import HearthCore
 import HearthHTTP
+import HearthRuntime
 import HearthServer
 import Logging
 
@@ -102,6 +103,9 @@ struct Serve: AsyncParsableCommand {
             valueName: "host:port"))
     var outboundAllow: [String] = []
 
+    @Option(help: ArgumentHelp("Days a sign-in lasts before the owner must sign in again.", valueName: "days"))
+    var sessionDays: Double = 30
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error or critical.")
     var logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"] ?? "info"
 
@@ -116,6 +120,7 @@ struct Serve: AsyncParsableCommand {
         guard startTimeout > 0, startTimeout.isFinite else { throw ValidationError("--start-timeout must be positive.") }
         guard requestTimeout > 0, requestTimeout.isFinite else { throw ValidationError("--request-timeout must be positive.") }
         guard stopGrace >= 0, stopGrace.isFinite else { throw ValidationError("--stop-grace must be zero or more.") }
+        guard sessionDays > 0, sessionDays <= 3650 else { throw ValidationError("--session-days must be between 0 and 3650.") }
         guard meterInterval > 0, meterInterval.isFinite else { throw ValidationError("--meter-interval must be positive.") }
         do {
             try instanceLimits.validate()
@@ -149,32 +154,46 @@ struct Serve: AsyncParsableCommand {
         apps.outboundAllow = outboundAllow
         apps.limits = instanceLimits
         apps.meterInterval = .milliseconds(Int64(meterInterval * 1000))
-        let configuration = NodeConfiguration(
+        var configuration = NodeConfiguration(
             dataDirectory: options.directory, host: host, port: port,
             expiryPurgeInterval: .seconds(purgeInterval), driveLimits: driveLimits, masterKeyFile: options.masterKeyFile(masterKey),
             apps: apps)
+        configuration.auth.sessionLifetime = sessionDays * 86_400
         let node = try await failing { try HearthNode(configuration: configuration, logger: Logger(label: "hearth")) }
-        let host = self.host, data = options.directory.standardizedFileURL.path, domain = apps.domain
-        try await node.run { port in
-            let banner = Self.banner(url: "http://\(host):\(port)", apps: "http://<app>.\(domain):\(port)", data: data)
+        let data = options.directory.standardizedFileURL.path
+        try await node.run { [apps, configuration] _ in
+            let address = node.services.apps?.catalog.address ?? NodeAddress(domain: apps.domain, port: configuration.port)
+            let needsSetup = (try? await node.services.registry.hasOwner()) == false
+            let banner = Self.banner(
+                address: address, data: data, setupCode: needsSetup ? node.services.owners.setupCode : nil)
             FileHandle.standardOutput.write(Data((banner + "\n").utf8))
         }
     }
 
-    static func banner(url: String, apps: String, data: String) -> String {
-        """
-        Hearth is running at \(url)
-          apps: \(apps)
-          data: \(data)
+    static func banner(address: NodeAddress, data: String, setupCode: String?) -> String {
+        let setup =
+            setupCode.map {
+                """
 
-        Next:
-          hearth app install ./myapp --data \(data)
-              installs a Deta Space app (a directory with a Spacefile) at its own host
-          hearth collection create notes --data \(data)
-              creates a collection and prints its project id and data key for the Base and Drive APIs
+                Set up your space (the owner's sign-in) by opening
+                  \(address.dashboardOrigin)/setup?code=\($0)
+                or on this machine: hearth owner create --data \(data)
 
-        Stop with Ctrl-C.
-        """
+                """
+            } ?? ""
+        return """
+            Hearth is running at \(address.dashboardOrigin)
+              apps: \(address.scheme)://<app>.\(address.authority(address.domain))
+              data: \(data)
+            \(setup)
+            Next:
+              hearth app install ./myapp --data \(data)
+                  installs a Deta Space app (a directory with a Spacefile) at its own host
+              hearth collection create notes --data \(data)
+                  creates a collection and prints its project id and data key for the Base and Drive APIs
+
+            Stop with Ctrl-C.
+            """
     }
 }
 

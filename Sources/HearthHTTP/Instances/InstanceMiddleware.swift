@@ -5,12 +5,14 @@ import Hummingbird
 import Logging
 import NIOCore
 
-/// Serves instance hosts (`<slug>.<domain>`): the platform's reserved `/__space/*` paths,
-/// then each request routed by path to its micro — files served by the node for static
+/// Serves instance hosts (`<slug>.<domain>`): lets in only what the gate admits (the owner,
+/// public routes, keys), then serves the platform's reserved `/__space/*` paths, or routes
+/// each request by path to its micro — files served by the node for static
 /// micros, a proxied request to a process (started on demand) for the others. Every request
 /// that reaches an instance is counted on its meter.
 struct InstanceMiddleware<Context: RequestContext>: RouterMiddleware {
     let catalog: InstanceCatalog
+    let gate: InstanceGate
     let meters: MeterBook
     let proxy: MicroProxy
     let files = StaticResponder()
@@ -23,7 +25,6 @@ struct InstanceMiddleware<Context: RequestContext>: RouterMiddleware {
             if let sibling = await siblingCall(request, context: context) { return sibling }
             return try await next(request, context)
         }
-        guard context.isFromLoopback || context.roomInstance != nil else { return InstancePages.loopbackOnly() }
         let instance: LoadedInstance?
         do {
             instance = try await catalog.instance(slug: slug)
@@ -37,16 +38,27 @@ struct InstanceMiddleware<Context: RequestContext>: RouterMiddleware {
             return InstancePages.noInstance(host: host)
         }
         guard instance.info.state == .ready else { return InstancePages.installing(instance.info.appName) }
+        let path = RequestPath.normalized(request.uri.path)
+        if path == InstanceGate.landingPath { return await gate.land(request, instance: instance, context: context) }
+        let isReserved = path.hasPrefix("/__space/")
+        let routed = isReserved ? nil : instance.route(path)
+        let admission: Admission
+        switch await gate.admit(request, instance: instance, micro: routed?.micro.micro, microPath: routed?.path ?? path, context: context)
+        {
+        case .refuse(let refusal): return refusal
+        case .admit(let how): admission = how
+        }
         let meter = meters.meter(instance.info.id)
         let request = meter.counting(request)
-        let path = RequestPath.normalized(request.uri.path)
+        let forwarding = Forwarding(host: host, scheme: address.scheme, admission: admission)
         let response: Response
-        if path == "/__space/v0/actions" {
-            response = await action(request, instance: instance, host: host, context: context)
-        } else if path.hasPrefix("/__space/") {
-            response = await reserved(request, path: path, instance: instance, context: context)
+        if let routed {
+            response = await serve(
+                request, micro: routed.micro, path: routed.path, instance: instance, forwarding: forwarding, context: context)
+        } else if path == "/__space/v0/actions" {
+            response = await action(request, instance: instance, forwarding: forwarding, context: context)
         } else {
-            response = await serve(request, path: path, instance: instance, host: host, context: context)
+            response = await reserved(request, path: path, instance: instance, context: context)
         }
         return meter.counting(response)
     }
@@ -62,26 +74,31 @@ struct InstanceMiddleware<Context: RequestContext>: RouterMiddleware {
             context.roomInstance == nil || context.roomInstance == instance.info.id
         else { return nil }
         let meter = meters.meter(instance.info.id)
-        let host = catalog.address.host(slug: instance.info.slug)
-        return meter.counting(await serve(meter.counting(request), path: path, instance: instance, host: host, context: context))
+        let address = catalog.address
+        let forwarding = Forwarding(host: address.host(slug: instance.info.slug), scheme: address.scheme, admission: .internalKey)
+        let (micro, microPath) = instance.route(path)
+        return meter.counting(
+            await serve(
+                meter.counting(request), micro: micro, path: microPath, instance: instance, forwarding: forwarding, context: context))
     }
 
-    /// Routes a request to the micro that owns its path.
-    func serve(_ request: Request, path: String, instance: LoadedInstance, host: String, context: Context) async -> Response {
-        let (micro, microPath) = instance.route(path)
+    /// Sends a request to its micro: files for a static site, else the proxy.
+    func serve(
+        _ request: Request, micro: LoadedMicro, path: String, instance: LoadedInstance, forwarding: Forwarding, context: Context
+    ) async -> Response {
         switch micro.target {
         case .staticSite(let site):
-            return await files.respond(site, path: microPath, query: request.uri.query, request: request, context: context)
+            return await files.respond(site, path: path, query: request.uri.query, request: request, context: context)
         case .process(let spec):
-            let target = request.uri.query.map { "\(microPath)?\($0)" } ?? microPath
+            let target = request.uri.query.map { "\(path)?\($0)" } ?? path
             return await proxy.forward(
-                request, to: spec, path: target, host: host, instanceName: instance.info.appName, context: context)
+                request, to: spec, path: target, forwarding: forwarding, instanceName: instance.info.appName, context: context)
         }
     }
 
     /// `POST /__space/v0/actions` from the owner (the scheduler delivers its own directly): goes,
     /// unstripped, to the micro declaring the event's action (else the primary micro).
-    private func action(_ request: Request, instance: LoadedInstance, host: String, context: Context) async -> Response {
+    private func action(_ request: Request, instance: LoadedInstance, forwarding: Forwarding, context: Context) async -> Response {
         guard request.method == .post else { return Response(status: .methodNotAllowed, headers: [.allow: "POST"]) }
         var request = request
         let body = (try? await request.collectBody(upTo: 64 * 1024)) ?? ByteBuffer()
@@ -92,7 +109,7 @@ struct InstanceMiddleware<Context: RequestContext>: RouterMiddleware {
             return InstancePages.page(.notFound, title: "No actions here", message: "\(micro.micro.name) serves static files only.")
         }
         return await proxy.forward(
-            request, to: spec, path: "/__space/v0/actions", host: host, instanceName: instance.info.appName, context: context)
+            request, to: spec, path: "/__space/v0/actions", forwarding: forwarding, instanceName: instance.info.appName, context: context)
     }
 
     /// `/__space/v0/base|drive/v1/<ignored>/…` is the browser SDK's way to the instance's own

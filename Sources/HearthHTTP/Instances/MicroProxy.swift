@@ -22,7 +22,8 @@ struct MicroProxy: Sendable {
     ]
 
     func forward(
-        _ request: Request, to spec: MicroSpec, path: String, host: String, instanceName: String, context: some RequestContext
+        _ request: Request, to spec: MicroSpec, path: String, forwarding: Forwarding, instanceName: String,
+        context: some RequestContext
     ) async -> Response {
         // The body is read whole first: the proxy then owns its only reader (the HTTP client
         // must not still be reading the client's connection when the response is done), and a
@@ -38,7 +39,7 @@ struct MicroProxy: Sendable {
         }
         let upstream = UpstreamRequest(
             method: HTTPMethod(rawValue: request.method.rawValue), target: path,
-            headers: Self.forwardedHeaders(request, host: host, client: context),
+            headers: Self.forwardedHeaders(request, forwarding: forwarding, client: context),
             body: body.readableBytes > 0 || request.headers[.contentLength] != nil ? body : nil)
         var attempts = 0
         while true {
@@ -86,7 +87,12 @@ struct MicroProxy: Sendable {
     static func relay(_ response: UpstreamResponse, holding lease: MicroLease) async -> Response {
         var headers = HTTPFields()
         for (name, value) in response.head.headers where !Self.hopByHop.contains(name.lowercased()) {
-            if let field = HTTPField.Name(name) { headers.append(HTTPField(name: field, value: value)) }
+            guard let field = HTTPField.Name(name) else { continue }
+            if field == .setCookie {
+                if let cookie = SessionCookie.sanitizedSetCookie(value) { headers.append(HTTPField(name: field, value: cookie)) }
+            } else {
+                headers.append(HTTPField(name: field, value: value))
+            }
         }
         let status = HTTPResponse.Status(code: Int(response.head.status.code), reasonPhrase: response.head.status.reasonPhrase)
         switch response.body {
@@ -116,9 +122,10 @@ struct MicroProxy: Sendable {
         }
     }
 
-    /// The request's headers minus hop-by-hop ones, plus `X-Forwarded-*` telling the micro
-    /// the original host, scheme and client.
-    static func forwardedHeaders(_ request: Request, host: String, client context: some RequestContext) -> HTTPHeaders {
+    /// The request's headers minus hop-by-hop ones and Hearth's credentials (its cookies, app
+    /// keys, and the internal key when it was what let the request in), plus `X-Forwarded-*`
+    /// telling the micro the original host, scheme and client.
+    static func forwardedHeaders(_ request: Request, forwarding: Forwarding, client context: some RequestContext) -> HTTPHeaders {
         var headers = HTTPHeaders()
         var connectionTokens = Set<String>()
         if let connection = request.headers[.connection] {
@@ -128,18 +135,30 @@ struct MicroProxy: Sendable {
             let name = field.name.canonicalName
             // The proxy sets the length of the body it sends; it has the whole body, so it expects nothing.
             if hopByHop.contains(name) || connectionTokens.contains(name) || name.hasPrefix("x-forwarded-") || name == "content-length"
-                || name == "expect"
+                || name == "expect" || name == "x-space-app-key" || (name == "x-api-key" && forwarding.admission == .internalKey)
             {
+                continue
+            }
+            if name == "cookie" {
+                if let kept = SessionCookie.withoutReserved(field.value) { headers.add(name: field.name.rawName, value: kept) }
                 continue
             }
             headers.add(name: field.name.rawName, value: field.value)
         }
-        if headers["host"].isEmpty { headers.add(name: "Host", value: host) }
-        headers.add(name: "X-Forwarded-Host", value: host)
-        headers.add(name: "X-Forwarded-Proto", value: "http")
+        if headers["host"].isEmpty { headers.add(name: "Host", value: forwarding.host) }
+        headers.add(name: "X-Forwarded-Host", value: forwarding.host)
+        headers.add(name: "X-Forwarded-Proto", value: forwarding.scheme)
         if let address = (context as? any RemoteAddressRequestContext)?.remoteAddress?.ipAddress {
             headers.add(name: "X-Forwarded-For", value: address)
         }
         return headers
     }
+}
+
+/// What a micro is told about how a request reached it.
+struct Forwarding: Sendable {
+    /// The instance host the client asked for.
+    var host: String
+    var scheme: String
+    var admission: Admission
 }

@@ -15,15 +15,18 @@ public struct Installer: Sendable {
         self.builder = builder
     }
 
-    /// Installs the app in `source` (the directory holding its `Spacefile`); `name` picks the
-    /// host label (default: the app's name).
-    public func install(source: URL, name: String? = nil, progress: any BuildProgress) async throws -> InstanceInfo {
+    /// Installs the app in `source` (the directory holding its `Spacefile`) into `space`;
+    /// `name` picks the host label (default: the app's name).
+    public func install(
+        source: URL, name: String? = nil, space: String = Registry.defaultSpace, progress: any BuildProgress
+    ) async throws -> InstanceInfo {
+        try await registry.requireSpace(space)
         let source = source.standardizedFileURL
         let spacefile = try Spacefile.load(directory: source)
         let appName = spacefile.appName ?? source.lastPathComponent
         let version = "local-\(Int(Date().timeIntervalSince1970))"
         let (instance, dataKey) = try await registry.createInstance(
-            appName: appName, preferredSlug: name ?? appName, source: source.path, version: version)
+            appName: appName, preferredSlug: name ?? appName, source: source.path, version: version, space: space)
         let instanceLayout = InstanceLayout(directory: layout.resolve(instance.path))
         do {
             try writeSecrets(dataKey: dataKey.value, in: instanceLayout)

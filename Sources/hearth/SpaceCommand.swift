@@ -1,0 +1,60 @@
+import ArgumentParser
+import HearthRegistry
+
+struct SpaceCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "space",
+        abstract: "Create and list spaces: clouds of their own on one node.",
+        discussion: """
+            A node hosts one or many spaces. Each has its own owner, apps, keys and sessions; \
+            nothing is shared between them. Every node has the space 'default'.
+            """,
+        subcommands: [Create.self, List.self])
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create a space, and its owner when --owner is given.")
+
+        @OptionGroup var options: DataOptions
+        @Argument(help: "The space's name: letters, digits, '-', '_' or '.'.")
+        var name: String
+        @Option(help: "The user name of its owner (set later with `hearth owner create --space` when omitted).")
+        var owner: String?
+        @OptionGroup var input: PassphraseInput
+
+        func run() async throws {
+            let passphrase = try owner.map { _ in try input.read() }
+            let registry = try await failing { try options.openRegistry() }
+            let space = try await failing { try await registry.createSpace(name) }
+            print("Created space '\(space.id)'.")
+            if let owner, let passphrase {
+                _ = try await failing { try await registry.createOwner(space: space.id, username: owner, passphrase: passphrase) }
+                print("'\(owner)' owns it. Install apps into it with `hearth app install DIR --space \(space.id)`.")
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "ls", abstract: "List the node's spaces.")
+
+        @OptionGroup var options: DataOptions
+        @Flag(help: "Print JSON instead of text.")
+        var json = false
+
+        func run() async throws {
+            let registry = try await failing { try options.openRegistry() }
+            let (spaces, owners, instances) = try await failing {
+                (try await registry.spaces(), try await registry.owners(), try await registry.instances())
+            }
+            if json { return try printJSON(spaces) }
+            print(
+                Table(
+                    ["SPACE", "OWNER", "APPS", "CREATED"],
+                    spaces.map { space in
+                        [
+                            space.id, owners.first { $0.space == space.id }?.username ?? "-",
+                            "\(instances.filter { $0.space == space.id }.count)", space.createdAt.formatted(.iso8601),
+                        ]
+                    }))
+        }
+    }
+}
