@@ -1,7 +1,8 @@
 """Helpers for the end-to-end tests of installed apps (test_apps_*.py).
 
 A node serves each instance at its own host, `<slug>.localhost:<port>`; the tests reach it on
-127.0.0.1 with a `Host:` header (spec /work/shared/spec/deta-compat.md §5). Apps come from
+127.0.0.1 with a `Host:` header (spec /work/shared/spec/deta-compat.md §5), signed in as the
+space's owner with that host's own session cookie (auth_helpers.py) unless a test says not to. Apps come from
 Tests/Fixtures/apps/. Each test module starts one node and installs its apps once
 (`module_node`), since builds are the slow part.
 """
@@ -17,6 +18,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from auth_helpers import Browser, create_owner
 from conftest import CLI_TIMEOUT, HEARTH_BIN, HTTP_TIMEOUT, REPO, BaseClient, DriveClient, Node, describe, wait_for  # noqa: F401
 
 FIXTURES = REPO / "Tests" / "Fixtures" / "apps"
@@ -49,12 +51,14 @@ def group_members(pgid: int) -> list[int]:
     return members
 
 
-def raw_request(port: int, host: str, path: str, method: str = "GET") -> tuple[int, dict, bytes]:
+def raw_request(port: int, host: str, path: str, method: str = "GET", cookie: str | None = None) -> tuple[int, dict, bytes]:
     """Sends `path` exactly as given (requests/urllib3 would remove `..` segments)."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=HTTP_TIMEOUT)
     try:
         connection.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
         connection.putheader("Host", host)
+        if cookie:
+            connection.putheader("Cookie", cookie)
         connection.endheaders()
         response = connection.getresponse()
         return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
@@ -68,6 +72,26 @@ class AppNode(Node):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.session = requests.Session()
+        self.browser: Browser | None = None
+
+    def start(self) -> "AppNode":
+        """Starts the node and signs its owner in (creating the owner on first start)."""
+        if self.starts == 0:
+            result = create_owner(self.data_dir)
+            assert result.returncode == 0, result.stderr
+        super().start()
+        self.browser = Browser(self.port)
+        status, _, body = self.browser.sign_in()
+        assert status == 303, body
+        return self
+
+    def owner_cookie(self, slug: str, fresh: bool = False) -> str:
+        """The owner's session cookie for an instance host, handed over from the dashboard."""
+        host = self.host(slug)
+        if fresh or self.browser.session(host) is None:
+            self.browser.cookies.pop(host, None)
+            assert self.browser.open(slug) == 303, f"cannot open {slug} from the dashboard"
+        return f"hearth_session={self.browser.session(host)}"
 
     # ----- CLI -----
     def app(self, *args: str, timeout: float = CLI_TIMEOUT) -> subprocess.CompletedProcess:
@@ -124,11 +148,20 @@ class AppNode(Node):
     def host(self, slug: str) -> str:
         return f"{slug}.localhost:{self.port}"
 
-    def request(self, slug: str, method: str, path: str, **kwargs) -> requests.Response:
+    def request(self, slug: str, method: str, path: str, signed_in: bool = True, **kwargs) -> requests.Response:
+        """A request to an instance host, as its signed-in owner unless `signed_in` is False."""
         headers = {"Host": self.host(slug), **kwargs.pop("headers", {})}
         kwargs.setdefault("timeout", HTTP_TIMEOUT)
         kwargs.setdefault("allow_redirects", False)
-        return self.session.request(method, self.url + path, headers=headers, **kwargs)
+        if not signed_in:
+            return self.session.request(method, self.url + path, headers=headers, **kwargs)
+        headers["Cookie"] = self.owner_cookie(slug)
+        response = self.session.request(method, self.url + path, headers=headers, **kwargs)
+        if response.status_code == 401 and response.headers.get("Server", "").startswith("Deta"):
+            # The instance was installed again under the same name: a new host session.
+            headers["Cookie"] = self.owner_cookie(slug, fresh=True)
+            response = self.session.request(method, self.url + path, headers=headers, **kwargs)
+        return response
 
     def get(self, slug: str, path: str, **kwargs) -> requests.Response:
         return self.request(slug, "GET", path, **kwargs)

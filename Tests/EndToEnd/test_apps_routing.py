@@ -104,9 +104,10 @@ def test_forwarded_headers_are_the_nodes(node):
 
 def test_many_sequential_requests_reuse_upstream_connections(node):
     session = requests.Session()
+    cookie = node.owner_cookie("peer-echo")
     peers = set()
     for _ in range(60):
-        response = session.get(node.url + "/", headers={"Host": node.host("peer-echo")}, timeout=30)
+        response = session.get(node.url + "/", headers={"Host": node.host("peer-echo"), "Cookie": cookie}, timeout=30)
         answer = json_of(response, 200)
         peers.add(tuple(answer["peer"]))
     # Without a pool every request would come on a new connection (60 peers).
@@ -115,8 +116,9 @@ def test_many_sequential_requests_reuse_upstream_connections(node):
 
 def test_compiled_micro_serves_many_requests(node):
     session = requests.Session()
+    cookie = node.owner_cookie("custom-bin")
     for _ in range(200):
-        response = session.get(node.url + "/anything", headers={"Host": node.host("custom-bin")}, timeout=30)
+        response = session.get(node.url + "/anything", headers={"Host": node.host("custom-bin"), "Cookie": cookie}, timeout=30)
         assert response.status_code == 200 and response.text == "ok", response.text
 
 
@@ -175,11 +177,12 @@ def test_unknown_host_gets_a_404_page(node):
 
 
 def test_host_matching_ignores_case_and_port(node):
-    response = node.session.get(node.url + "/api/x", headers={"Host": "TWO-MICROS.LocalHost"}, timeout=30)
+    response = node.session.get(
+        node.url + "/api/x", headers={"Host": "TWO-MICROS.LocalHost", "Cookie": node.owner_cookie("two-micros")}, timeout=30)
     assert json_of(response, 200)["micro"] == "api"
 
 
-# ----- loopback only -----------------------------------------------------------------------------
+# ----- from the network ----------------------------------------------------------------------------
 
 def non_loopback_ipv4() -> str | None:
     try:
@@ -189,16 +192,22 @@ def non_loopback_ipv4() -> str | None:
     return next((a for a in output.split() if "." in a and not a.startswith("127.")), None)
 
 
-def test_instances_refuse_non_loopback_clients(tmp_path_factory):
+def test_instances_on_the_network_need_the_owner(tmp_path_factory):
     address = non_loopback_ipv4()
     if address is None:
         pytest.skip("this machine has no non-loopback IPv4 address to connect from (hostname -I)")
     with module_node(tmp_path_factory, "open", args=["--host", "0.0.0.0"]) as open_node:
-        open_node.install_ok("static-site")
-        local = open_node.get("static-site", "/")
-        assert local.status_code == 200 and "Static fixture" in local.text
+        open_node.install_ok("static-site")  # public: true
+        open_node.install_ok("peer-echo")  # private
         remote_url = f"http://{address}:{open_node.port}"
         assert requests.get(remote_url + "/healthz", timeout=30).status_code == 200  # the address reaches the node
-        refused = requests.get(remote_url + "/", headers={"Host": open_node.host("static-site")}, timeout=30)
-        assert refused.status_code == 403, refused.text
-        assert "Static fixture" not in refused.text
+        public = requests.get(remote_url + "/", headers={"Host": open_node.host("static-site")}, timeout=30)
+        assert public.status_code == 200 and "Static fixture" in public.text
+        host = open_node.host("peer-echo")
+        refused = requests.get(remote_url + "/", headers={"Host": host}, timeout=30, allow_redirects=False)
+        assert refused.status_code == 401, refused.text
+        assert "peer" not in refused.text
+        page = requests.get(remote_url + "/", headers={"Host": host, "Accept": "text/html"}, timeout=30, allow_redirects=False)
+        assert page.status_code == 302 and "/open?to=" in page.headers["Location"], page.headers
+        owner = requests.get(remote_url + "/", headers={"Host": host, "Cookie": open_node.owner_cookie("peer-echo")}, timeout=30)
+        assert owner.status_code == 200 and "connections" in owner.json(), owner.text

@@ -180,8 +180,10 @@ def test_concurrent_first_requests_start_one_process(node, notes):
     assert node.running("notes-asgi") == []
     starts = node.micro_log(notes["id"], "notes").read_text().count("[hearth] starting pid")
 
+    cookie = node.owner_cookie("notes-asgi")
+
     def hit(_):
-        response = node.session.get(node.url + "/env", headers={"Host": node.host("notes-asgi")}, timeout=30)
+        response = node.session.get(node.url + "/env", headers={"Host": node.host("notes-asgi"), "Cookie": cookie}, timeout=30)
         return response.status_code, response.json()["pid"] if response.status_code == 200 else response.text[:300]
 
     with ThreadPoolExecutor(max_workers=20) as pool:

@@ -118,7 +118,7 @@ def test_other_methods_are_refused(node):
     "/.spaceignore",
 ])
 def test_path_traversal_is_refused(node, path):
-    status, _, body = raw_request(node.port, node.host("static-site"), path)
+    status, _, body = raw_request(node.port, node.host("static-site"), path, cookie=node.owner_cookie("static-site"))
     # Plain dot segments are resolved at the root (RFC 3986), so `/../x` is `/x`, which the SPA
     # fallback may answer with the site's own index page; escaped ones are refused.
     resolved_inside = path.startswith("/../") and status == 200 and b"<title>Static fixture</title>" in body

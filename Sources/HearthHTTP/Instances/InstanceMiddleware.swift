@@ -140,7 +140,7 @@ struct InstanceMiddleware<Context: RequestContext>: RouterMiddleware {
         let suffix = "." + domain.lowercased()
         guard name.hasSuffix(suffix) else { return nil }
         let label = name.dropLast(suffix.count)
-        guard !label.isEmpty, !label.contains(".") else { return nil }
-        return String(label)
+        // A deeper name (`a.notes.localhost`) is no instance's, but it is not the dashboard either.
+        return label.isEmpty ? nil : String(label)
     }
 }
