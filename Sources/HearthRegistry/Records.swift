@@ -108,6 +108,22 @@ public struct SessionInfo: Sendable, Equatable, Codable {
     public var lastSeenAt: Date
     public var expiresAt: Date
     public var revokedAt: Date?
+
+    public init(
+        id: String, space: String, parent: String? = nil, instance: String? = nil, address: String, agent: String, createdAt: Date,
+        lastSeenAt: Date, expiresAt: Date, revokedAt: Date? = nil
+    ) {
+        self.id = id
+        self.space = space
+        self.parent = parent
+        self.instance = instance
+        self.address = address
+        self.agent = agent
+        self.createdAt = createdAt
+        self.lastSeenAt = lastSeenAt
+        self.expiresAt = expiresAt
+        self.revokedAt = revokedAt
+    }
 }
 
 /// An app key: lets a client without a session call the micros of one instance whose

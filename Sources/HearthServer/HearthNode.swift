@@ -72,7 +72,8 @@ public struct HearthNode: Sendable {
                 await onListening(port)
             },
             logger: logger)
-        let purge = MaintenanceService(collections: services.collections, interval: configuration.expiryPurgeInterval, logger: logger)
+        let purge = MaintenanceService(
+            collections: services.collections, registry: services.registry, interval: configuration.expiryPurgeInterval, logger: logger)
         var runners: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: purge)]
         if let apps = services.apps {
             let meters = MeterService(

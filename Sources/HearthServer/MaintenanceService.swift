@@ -3,11 +3,12 @@ import HearthRegistry
 import Logging
 import ServiceLifecycle
 
-/// Background upkeep of the open collections: deletes expired Base items and abandoned Drive
-/// uploads every `interval`, and orphaned Drive blobs every `sweepInterval`. Reads hide
+/// Background upkeep: deletes expired Base items and abandoned Drive uploads every `interval`,
+/// and orphaned Drive blobs and long-ended sessions every `sweepInterval`. Reads hide
 /// expired items from the moment they expire, so none of this changes what clients see.
 struct MaintenanceService: Service {
     let collections: OpenCollections
+    var registry: Registry? = nil
     let interval: Duration
     var sweepInterval: Duration = .seconds(3600)
     let logger: Logger
@@ -46,5 +47,15 @@ struct MaintenanceService: Service {
                 logger.warning("Drive upkeep failed", metadata: ["error": "\(error)"])
             }
         }
+        if sweeping, registry != nil {
+            do {
+                try await registry?.purgeEndedSessions(olderThan: Self.endedSessionsKept)
+            } catch {
+                logger.warning("Deleting ended sessions failed", metadata: ["error": "\(error)"])
+            }
+        }
     }
+
+    /// How long ended sessions stay listed (`hearth session ls --all`).
+    static let endedSessionsKept = 30 * 86_400.0
 }

@@ -23,11 +23,13 @@ struct AppList: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "ls", abstract: "List installed instances.")
 
     @OptionGroup var options: DataOptions
+    @Option(help: "Only this space's instances.")
+    var space: String?
     @Flag(help: "Print JSON instead of text.")
     var json = false
 
     func run() async throws {
-        let instances = try await failing { try await options.openRegistry().instances() }
+        let instances = try await failing { try await options.openRegistry().instances(space: space) }
         let node = NodeControl(layout: options.layout)
         var status: [String: NodeControl.InstanceStatus] = [:]
         for instance in instances { status[instance.id] = try? await node?.status(instance.id) }
@@ -41,11 +43,11 @@ struct AppList: AsyncParsableCommand {
         guard !instances.isEmpty else { return print("No apps installed yet. Install one with `hearth app install DIR`.") }
         print(
             Table(
-                ["NAME", "URL", "ID", "STATE", "RUNNING", "SANDBOX", "INSTALLED FROM"],
+                ["NAME", "URL", "SPACE", "ID", "STATE", "RUNNING", "SANDBOX", "INSTALLED FROM"],
                 instances.map { instance in
                     let micros = status[instance.id].map { $0.running.isEmpty ? "asleep" : $0.running.joined(separator: ",") } ?? "-"
                     return [
-                        instance.appName, url(of: instance, node), instance.id, instance.state.rawValue, micros,
+                        instance.appName, url(of: instance, node), instance.space, instance.id, instance.state.rawValue, micros,
                         status[instance.id]?.isolation ?? "-", instance.source,
                     ]
                 }))

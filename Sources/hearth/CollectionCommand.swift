@@ -14,12 +14,14 @@ struct CollectionCommand: AsyncParsableCommand {
         @OptionGroup var options: DataOptions
         @Argument(help: "A name for the collection (letters, digits, '-', '_', '.').")
         var name: String
+        @Option(help: "The space it belongs to.")
+        var space = Registry.defaultSpace
         @Flag(help: "Print JSON instead of text.")
         var json = false
 
         func run() async throws {
             let (collection, key) = try await failing {
-                try await options.openRegistry().createCollection(name: name)
+                try await options.openRegistry().createCollection(name: name, space: space)
             }
             if json {
                 try printJSON(["name": collection.name, "project_id": collection.id, "data_key": key.value])

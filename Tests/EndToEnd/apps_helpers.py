@@ -90,8 +90,8 @@ class AppNode(Node):
         host = self.host(slug)
         if fresh or self.browser.session(host) is None:
             self.browser.cookies.pop(host, None)
-            assert self.browser.open(slug) == 303, f"cannot open {slug} from the dashboard"
-        return f"hearth_session={self.browser.session(host)}"
+            self.browser.open(slug)  # no app there: no cookie, and the request shows what the node says
+        return f"hearth_session={self.browser.session(host) or ''}"
 
     # ----- CLI -----
     def app(self, *args: str, timeout: float = CLI_TIMEOUT) -> subprocess.CompletedProcess:

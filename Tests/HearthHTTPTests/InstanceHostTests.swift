@@ -6,7 +6,7 @@ import Testing
 @Suite("Instance hosts")
 struct InstanceHostTests {
     @Test(
-        "A host names an instance only as one label under the node's domain",
+        "A host under the node's domain names an instance label; deeper names match no instance",
         arguments: [
             ("notes.localhost:4200", "notes"),
             ("Notes.LocalHost:4200", "notes"),
@@ -14,7 +14,7 @@ struct InstanceHostTests {
             ("notes.localhost.:80", "notes"),
             ("localhost:4200", nil),
             ("127.0.0.1:4200", nil),
-            ("a.b.localhost:4200", nil),
+            ("a.b.localhost:4200", "a.b"),
             (".localhost:4200", nil),
             ("notes.example.com", nil),
             ("evil-localhost:4200", nil),
