@@ -75,7 +75,7 @@ struct InstanceGate: Sendable {
         return Response(
             status: .found,
             headers: [
-                .location: auth.address.dashboardOrigin + "/open?to=" + LoginRoutes<BasicRequestContext>.encode(url),
+                .location: auth.dashboardOrigin(seenFrom: request) + "/open?to=" + LoginRoutes<BasicRequestContext>.encode(url),
                 .cacheControl: "no-store",
             ])
     }

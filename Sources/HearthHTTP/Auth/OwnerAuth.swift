@@ -76,4 +76,13 @@ public final class OwnerAuth: Sendable {
     func origin(of request: Request) -> String {
         "\(address.scheme)://\((request.head.authority ?? address.authority(address.domain)).lowercased())"
     }
+
+    /// The dashboard's origin as seen from a request to an instance host: the node's domain
+    /// with the port the browser used (which differs from the node's behind port forwarding).
+    func dashboardOrigin(seenFrom request: Request) -> String {
+        guard let authority = request.head.authority, let colon = authority.lastIndex(of: ":"), !authority.hasSuffix("]") else {
+            return "\(address.scheme)://\(address.domain)"
+        }
+        return "\(address.scheme)://\(address.domain)\(authority[colon...])"
+    }
 }
