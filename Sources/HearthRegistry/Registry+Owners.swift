@@ -6,16 +6,24 @@ extension Registry {
     // MARK: Spaces
 
     /// Creates a space: a cloud of its own on this node, with its own owner, instances and keys.
-    public func createSpace(_ id: String, name: String? = nil) async throws(RegistryError) -> Space {
+    /// With `owner`, the space and its owner are made together, or neither is.
+    public func createSpace(
+        _ id: String, name: String? = nil, owner: (username: String, passphrase: String)? = nil
+    ) async throws(RegistryError) -> Space {
         try Self.validateName(id, what: "Space name")
         let space = Space(id: id.lowercased(), name: name ?? id, createdAt: Date(timeIntervalSince1970: clock.now()))
-        return try await write { db in
+        var credentials: (username: String, hash: String)?
+        if let owner { credentials = (owner.username, try await Self.newHash(owner)) }
+        return try await write { [credentials] db in
             guard try Bool.fetchOne(db, sql: "SELECT 1 FROM spaces WHERE id = ?", arguments: [space.id]) == nil else {
                 throw RegistryError(RegistryError.conflict, "A space named '\(space.id)' already exists")
             }
             try db.execute(
                 sql: "INSERT INTO spaces (id, name, created_at) VALUES (?, ?, ?)",
                 arguments: [space.id, space.name, space.createdAt.timeIntervalSince1970])
+            if let (username, hash) = credentials {
+                _ = try Self.insertOwner(db, space: space.id, username: username, hash: hash, now: space.createdAt.timeIntervalSince1970)
+            }
             return space
         }
     }
@@ -39,26 +47,32 @@ extension Registry {
 
     /// Gives a space its owner, who signs in with `username` and `passphrase`.
     public func createOwner(space: String, username: String, passphrase: String) async throws(RegistryError) -> OwnerInfo {
-        try Self.validateName(username, what: "User name")
-        try Passphrase.validate(passphrase)
+        let hash = try await Self.newHash((username, passphrase))
         try await requireSpace(space)
-        let hash: String
-        do { hash = try await Passphrase.hash(passphrase) } catch {
+        let now = clock.now()
+        return try await write { db in try Self.insertOwner(db, space: space, username: username, hash: hash, now: now) }
+    }
+
+    /// Checks a new owner's name and passphrase, then hashes the passphrase.
+    private static func newHash(_ owner: (username: String, passphrase: String)) async throws(RegistryError) -> String {
+        try validateName(owner.username, what: "User name")
+        try Passphrase.validate(owner.passphrase)
+        do { return try await Passphrase.hash(owner.passphrase) } catch {
             throw RegistryError(RegistryError.storage, "Cannot hash the passphrase", cause: error)
         }
-        let now = clock.now()
-        return try await write { db in
-            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM owners WHERE space = ?", arguments: [space]) == nil else {
-                throw RegistryError(RegistryError.conflict, "Space '\(space)' already has an owner")
-            }
-            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM owners WHERE username = ?", arguments: [username]) == nil else {
-                throw RegistryError(RegistryError.conflict, "The user name '\(username)' is taken")
-            }
-            try db.execute(
-                sql: "INSERT INTO owners (space, username, passphrase, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
-                arguments: [space, username, hash, now, now])
-            return OwnerInfo(space: space, username: username, createdAt: Date(timeIntervalSince1970: now))
+    }
+
+    private static func insertOwner(_ db: Database, space: String, username: String, hash: String, now: Double) throws -> OwnerInfo {
+        guard try Bool.fetchOne(db, sql: "SELECT 1 FROM owners WHERE space = ?", arguments: [space]) == nil else {
+            throw RegistryError(RegistryError.conflict, "Space '\(space)' already has an owner")
         }
+        guard try Bool.fetchOne(db, sql: "SELECT 1 FROM owners WHERE username = ?", arguments: [username]) == nil else {
+            throw RegistryError(RegistryError.conflict, "The user name '\(username)' is taken")
+        }
+        try db.execute(
+            sql: "INSERT INTO owners (space, username, passphrase, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
+            arguments: [space, username, hash, now, now])
+        return OwnerInfo(space: space, username: username, createdAt: Date(timeIntervalSince1970: now))
     }
 
     /// Sets a new passphrase for a space's owner and ends every session of the space.

@@ -22,14 +22,10 @@ struct SpaceCommand: AsyncParsableCommand {
         @OptionGroup var input: PassphraseInput
 
         func run() async throws {
-            let passphrase = try owner.map { _ in try input.read() }
-            let registry = try await failing { try options.openRegistry() }
-            let space = try await failing { try await registry.createSpace(name) }
-            print("Created space '\(space.id)'.")
-            if let owner, let passphrase {
-                _ = try await failing { try await registry.createOwner(space: space.id, username: owner, passphrase: passphrase) }
-                print("'\(owner)' owns it. Install apps into it with `hearth app install DIR --space \(space.id)`.")
-            }
+            let credentials = try owner.map { (username: $0, passphrase: try input.read()) }
+            let space = try await failing { try await options.openRegistry().createSpace(name, owner: credentials) }
+            print("Created space '\(space.id)'" + (owner.map { ", owned by '\($0)'" } ?? "") + ".")
+            print("Install apps into it with `hearth app install DIR --space \(space.id)`.")
         }
     }
 

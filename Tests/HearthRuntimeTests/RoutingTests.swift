@@ -50,7 +50,9 @@ struct RoutingTests {
         arguments: [
             ("/", "/"), ("/api/x", "/api/x"), ("//api/x", "/api/x"), ("/api//x", "/api/x"), ("/x/../api/x", "/api/x"),
             ("/api/../x", "/x"), ("/../../etc/passwd", "/etc/passwd"), ("/a/./b/", "/a/b/"), ("/a/b/..", "/a/"),
-            ("/..", "/"), ("/%2e%2e/x", "/%2e%2e/x"), ("/.well-known/x", "/.well-known/x"),
+            ("/..", "/"), ("/.well-known/x", "/.well-known/x"),
+            ("/%2e%2e/x", "/x"), ("/public/%2E%2e/private", "/private"), ("/a/.%2e/b", "/b"), ("/a/%2e", "/a/"),
+            ("/%2e%2e%2e/x", "/%2e%2e%2e/x"), ("/a%2fb", "/a%2fb"),
         ])
     func normalizes(path: String, expected: String) {
         #expect(RequestPath.normalized(path) == expected)

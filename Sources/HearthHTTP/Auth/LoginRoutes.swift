@@ -118,7 +118,8 @@ struct LoginRoutes<Context: RequestContext> {
             return Self.redirect("/login?next=" + Self.encode("/open?to=" + Self.encode(to)))
         }
         let address = auth.address
-        guard let target = InstanceURL(to), let slug = InstanceMiddleware<Context>.slug(host: target.authority, domain: address.domain),
+        guard let target = InstanceURL(to), auth.isNodePort(target.authority, dashboard: request.head.authority),
+            let slug = InstanceMiddleware<Context>.slug(host: target.authority, domain: address.domain),
             let instance = try await registry.instance(slug: slug), instance.space == session.space
         else {
             return AuthPages.message(.notFound, title: "No app there", "Your space has no app at \(to).")

@@ -77,6 +77,19 @@ public final class OwnerAuth: Sendable {
         "\(address.scheme)://\((request.head.authority ?? address.authority(address.domain)).lowercased())"
     }
 
+    /// Whether `authority` names this node's port: the one it listens on, or the one the
+    /// browser used for the dashboard (they differ behind port forwarding). A handoff token is
+    /// never sent to another port, where another program could be listening.
+    func isNodePort(_ authority: String, dashboard: String?) -> Bool {
+        let defaultPort = address.scheme == "https" ? 443 : 80
+        let port = { (authority: String) -> Int? in
+            guard let colon = authority.lastIndex(of: ":"), !authority.hasSuffix("]") else { return defaultPort }
+            return Int(authority[authority.index(after: colon)...])
+        }
+        guard let wanted = port(authority) else { return false }
+        return wanted == address.port || wanted == dashboard.flatMap(port)
+    }
+
     /// The dashboard's origin as seen from a request to an instance host: the node's domain
     /// with the port the browser used (which differs from the node's behind port forwarding).
     func dashboardOrigin(seenFrom request: Request) -> String {

@@ -57,19 +57,30 @@ public struct LoadedMicro: Sendable {
 public enum RequestPath {
     /// `path` with empty and `.` segments dropped and `..` resolved (never above the root), so
     /// `//api/x`, `/api//x` and `/x/../api/x` all route as `/api/x`. A trailing `/` is kept.
-    /// Percent-escapes are left alone.
+    /// Dot segments spelled with escapes (`%2e%2e`, `.%2E`) count as dots, as URL parsers read
+    /// them (WHATWG URL); other percent-escapes are left alone.
     public static func normalized(_ path: String) -> String {
-        guard path.contains("//") || path.contains("/.") || !path.hasPrefix("/") else { return path }
+        guard path.contains("//") || path.contains("/.") || path.contains("%") || !path.hasPrefix("/") else { return path }
         var segments: [Substring] = []
         for segment in path.split(separator: "/", omittingEmptySubsequences: true) {
-            switch segment {
-            case ".": continue
-            case "..": _ = segments.popLast()
+            switch dots(segment) {
+            case 1: continue
+            case 2: _ = segments.popLast()
             default: segments.append(segment)
             }
         }
-        let last = path.split(separator: "/", omittingEmptySubsequences: false).last
-        let trailing = !segments.isEmpty && (path.hasSuffix("/") || last == "." || last == "..")
+        let last = path.split(separator: "/", omittingEmptySubsequences: false).last.map(dots) ?? 0
+        let trailing = !segments.isEmpty && (path.hasSuffix("/") || last > 0)
         return "/" + segments.joined(separator: "/") + (trailing ? "/" : "")
+    }
+
+    /// 1 for a `.` segment, 2 for `..` (either spelled with `%2e`), else 0.
+    private static func dots(_ segment: Substring) -> Int {
+        guard segment.utf8.count <= 6 else { return 0 }
+        switch segment.lowercased().replacingOccurrences(of: "%2e", with: ".") {
+        case ".": return 1
+        case "..": return 2
+        default: return 0
+        }
     }
 }
