@@ -29,6 +29,13 @@ def create_owner(data_dir: Path, username: str = OWNER, passphrase: str = PASSPH
         input=passphrase + "\n", capture_output=True, text=True, timeout=CLI_TIMEOUT)
 
 
+def create_space(data_dir: Path, name: str, owner: str | None = None, passphrase: str = PASSPHRASE):
+    """`hearth space create NAME [--owner U --passphrase-stdin]`."""
+    owned = ["--owner", owner, "--passphrase-stdin"] if owner else []
+    return subprocess.run([HEARTH_BIN, "space", "create", name, *owned, "--data", str(data_dir)],
+                          input=passphrase + "\n" if owner else None, capture_output=True, text=True, timeout=CLI_TIMEOUT)
+
+
 def send(port: int, method: str, path: str, host: str, headers: dict | None = None, body: bytes | str | None = None,
          source: str = "127.0.0.1") -> tuple[int, dict, bytes, list[str]]:
     """One request with `Host: host` from `source` (any 127.x address); returns the status,
@@ -106,3 +113,14 @@ class Browser:
 
     def session(self, host: str) -> str | None:
         return self.cookies.get(host, {}).get(SESSION_COOKIE)
+
+    def sign_out(self, headers: dict | None = None):
+        """Sends the dashboard's sign-out form with its CSRF token; returns (status, headers, body)."""
+        form = urllib.parse.urlencode({"csrf": self.cookies.get(self.dashboard, {}).get(CSRF_COOKIE, "")})
+        return self.request("POST", self.dashboard, "/logout",
+                            {"Content-Type": "application/x-www-form-urlencoded", **(headers or {})}, form)
+
+
+def instance_secret(data_dir: Path, instance_id: str, name: str, space: str = "default") -> str:
+    """An instance's secret file: `data.key` (its data key) or `api.key` (its internal key, DETA_API_KEY)."""
+    return (Path(data_dir) / "spaces" / space / "instances" / instance_id / "secrets" / name).read_text().strip()
