@@ -17,6 +17,8 @@ public struct NodeConfiguration: Sendable {
     public var masterKeyFile: URL?
     /// How installed apps run.
     public var apps: AppSettings
+    /// Where the certificate of HTTPS comes from; `nil` serves plain HTTP.
+    public var tls: TLSSource?
 
     public init(
         dataDirectory: URL = URL(fileURLWithPath: "hearth-data"),
@@ -26,7 +28,8 @@ public struct NodeConfiguration: Sendable {
         baseLimits: BaseLimits = BaseLimits(),
         driveLimits: DriveLimits = DriveLimits(),
         masterKeyFile: URL? = nil,
-        apps: AppSettings = AppSettings()
+        apps: AppSettings = AppSettings(),
+        tls: TLSSource? = nil
     ) {
         self.dataDirectory = dataDirectory
         self.host = host
@@ -36,6 +39,7 @@ public struct NodeConfiguration: Sendable {
         self.driveLimits = driveLimits
         self.masterKeyFile = masterKeyFile
         self.apps = apps
+        self.tls = tls
     }
 }
 

@@ -44,18 +44,19 @@ struct AppInstall: AsyncParsableCommand {
             throw ExitCode(1)
         }
         progress.finish()
-        let url = NodeControl.instanceURL(slug: instance.slug, node: NodeRunInfo.read(in: layout))
+        let node = NodeRunInfo.read(in: layout)
+        let url = NodeControl.instanceURL(slug: instance.slug, node: node)
         if json {
             return try printJSON(["id": instance.id, "name": instance.appName, "slug": instance.slug, "url": url] as [String: String])
         }
         print(
             """
             Installed \(instance.appName) as '\(instance.slug)'.
-              open:  \(url)   (curl: -H 'Host: \(url.dropFirst(7))')
+              open:  \(url)   (curl: -H 'Host: \(NodeControl.address(of: node).host(slug: instance.slug))')
               id:    \(instance.id)   (also its project id; its micros get a data key)
             Micros start on the first request. Logs: hearth app logs \(instance.slug) -f
             """)
-        if NodeRunInfo.read(in: layout) == nil { print("Start the node with `hearth serve` to use it.") }
+        if node == nil { print("Start the node with `hearth serve` to use it.") }
     }
 }
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import HearthCore
 import HearthHTTP
+import HearthRuntime
 import HearthServer
 import Logging
 
@@ -87,6 +88,29 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Instances answer at <name>.<domain> on this node's port.")
     var domain = "localhost"
 
+    @Flag(
+        help: ArgumentHelp(
+            "Serve HTTPS only (HTTP/2 and HTTP/1.1), with certificates from a local authority made in <data>/tls/ on first use, or from --tls-cert and --tls-key."
+        ))
+    var tls = false
+
+    @Option(
+        help: ArgumentHelp(
+            "A PEM certificate (its chain may follow) to serve instead of the local authority's; implies --tls. Needs --tls-key.",
+            valueName: "file"))
+    var tlsCert: String?
+
+    @Option(help: ArgumentHelp("The unencrypted PEM private key of --tls-cert.", valueName: "file"))
+    var tlsKey: String?
+
+    /// Where HTTPS gets its certificate; `nil` for plain HTTP.
+    var tlsSource: TLSSource? {
+        if let tlsCert, let tlsKey {
+            return .given(certificate: URL(fileURLWithPath: tlsCert), key: URL(fileURLWithPath: tlsKey))
+        }
+        return tls ? .localAuthority : nil
+    }
+
     @Option(
         help: ArgumentHelp(
             "Sandboxing of micros: auto (as far as the host allows, saying what is missing), required (refuse to start without it) or off.",
@@ -127,6 +151,22 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("--domain must be a host name such as localhost or apps.example.com.")
         }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("Unknown log level '\(logLevel)'.") }
+        try validateTLS()
+    }
+
+    /// Both or neither of --tls-cert and --tls-key, and a pair the node can serve.
+    private func validateTLS() throws {
+        switch (tlsCert, tlsKey) {
+        case (nil, nil): return
+        case (_?, nil): throw ValidationError("--tls-cert needs --tls-key (the certificate's private key).")
+        case (nil, _?): throw ValidationError("--tls-key needs --tls-cert (the certificate it belongs to).")
+        case (let certificate?, let key?):
+            do {
+                _ = try GivenCertificate.load(certificate: URL(fileURLWithPath: certificate), key: URL(fileURLWithPath: key))
+            } catch {
+                throw ValidationError(error.message)
+            }
+        }
     }
 
     func run() async throws {
@@ -152,13 +192,34 @@ struct Serve: AsyncParsableCommand {
         let configuration = NodeConfiguration(
             dataDirectory: options.directory, host: host, port: port,
             expiryPurgeInterval: .seconds(purgeInterval), driveLimits: driveLimits, masterKeyFile: options.masterKeyFile(masterKey),
-            apps: apps)
+            apps: apps, tls: tlsSource)
         let node = try await failing { try HearthNode(configuration: configuration, logger: Logger(label: "hearth")) }
-        let host = self.host, data = options.directory.standardizedFileURL.path, domain = apps.domain
+        let host = self.host, data = options.directory.standardizedFileURL.path, domain = apps.domain, tls = node.tls
         try await node.run { port in
-            let banner = Self.banner(url: "http://\(host):\(port)", apps: "http://<app>.\(domain):\(port)", data: data)
+            let address = NodeAddress(domain: domain, port: port, scheme: tls == nil ? "http" : "https")
+            var banner = Self.banner(url: "\(address.scheme)://\(address.authority(host))", apps: address.origin(slug: "<app>"), data: data)
+            if let tls { banner += "\n\n" + Self.trustHelp(tls) }
             FileHandle.standardOutput.write(Data((banner + "\n").utf8))
         }
+    }
+
+    /// How to trust the node's certificates.
+    static func trustHelp(_ tls: NodeTLS) -> String {
+        let ca = tls.authorityCertificate.path
+        let served =
+            tls.given == nil
+            ? "All its certificates are issued by its local authority"
+            : "Clients by IP address (micros, the CLI) get certificates of its local authority"
+        return """
+            HTTPS: \(served) (\(tls.authority.isNew ? "made now" : "kept in <data>/tls")):
+              \(ca)
+            Trust it once:
+              system (Debian, Ubuntu): sudo cp \(ca) /usr/local/share/ca-certificates/hearth.crt && sudo update-ca-certificates
+              browsers: import it under Settings > Privacy and security > Certificates (Authorities)
+              Python:  REQUESTS_CA_BUNDLE=\(ca) (requests), SSL_CERT_FILE=\(ca) (urllib, the deta SDK)
+              curl:    --cacert \(ca)
+            Micros trust it already (SSL_CERT_FILE).
+            """
     }
 
     static func banner(url: String, apps: String, data: String) -> String {

@@ -75,7 +75,8 @@ struct InstanceMiddleware<Context: RequestContext>: RouterMiddleware {
         case .process(let spec):
             let target = request.uri.query.map { "\(microPath)?\($0)" } ?? microPath
             return await proxy.forward(
-                request, to: spec, path: target, host: host, instanceName: instance.info.appName, context: context)
+                request, to: spec, path: target, host: host, scheme: context.scheme(node: catalog.address.scheme),
+                instanceName: instance.info.appName, context: context)
         }
     }
 
@@ -92,7 +93,8 @@ struct InstanceMiddleware<Context: RequestContext>: RouterMiddleware {
             return InstancePages.page(.notFound, title: "No actions here", message: "\(micro.micro.name) serves static files only.")
         }
         return await proxy.forward(
-            request, to: spec, path: "/__space/v0/actions", host: host, instanceName: instance.info.appName, context: context)
+            request, to: spec, path: "/__space/v0/actions", host: host, scheme: context.scheme(node: catalog.address.scheme),
+            instanceName: instance.info.appName, context: context)
     }
 
     /// `/__space/v0/base|drive/v1/<ignored>/…` is the browser SDK's way to the instance's own

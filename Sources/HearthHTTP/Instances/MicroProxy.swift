@@ -22,7 +22,8 @@ struct MicroProxy: Sendable {
     ]
 
     func forward(
-        _ request: Request, to spec: MicroSpec, path: String, host: String, instanceName: String, context: some RequestContext
+        _ request: Request, to spec: MicroSpec, path: String, host: String, scheme: String, instanceName: String,
+        context: some RequestContext
     ) async -> Response {
         // The body is read whole first: the proxy then owns its only reader (the HTTP client
         // must not still be reading the client's connection when the response is done), and a
@@ -38,7 +39,7 @@ struct MicroProxy: Sendable {
         }
         let upstream = UpstreamRequest(
             method: HTTPMethod(rawValue: request.method.rawValue), target: path,
-            headers: Self.forwardedHeaders(request, host: host, client: context),
+            headers: Self.forwardedHeaders(request, host: host, scheme: scheme, client: context),
             body: body.readableBytes > 0 || request.headers[.contentLength] != nil ? body : nil)
         var attempts = 0
         while true {
@@ -118,7 +119,7 @@ struct MicroProxy: Sendable {
 
     /// The request's headers minus hop-by-hop ones, plus `X-Forwarded-*` telling the micro
     /// the original host, scheme and client.
-    static func forwardedHeaders(_ request: Request, host: String, client context: some RequestContext) -> HTTPHeaders {
+    static func forwardedHeaders(_ request: Request, host: String, scheme: String, client context: some RequestContext) -> HTTPHeaders {
         var headers = HTTPHeaders()
         var connectionTokens = Set<String>()
         if let connection = request.headers[.connection] {
@@ -136,7 +137,7 @@ struct MicroProxy: Sendable {
         }
         if headers["host"].isEmpty { headers.add(name: "Host", value: host) }
         headers.add(name: "X-Forwarded-Host", value: host)
-        headers.add(name: "X-Forwarded-Proto", value: "http")
+        headers.add(name: "X-Forwarded-Proto", value: scheme)
         if let address = (context as? any RemoteAddressRequestContext)?.remoteAddress?.ipAddress {
             headers.add(name: "X-Forwarded-For", value: address)
         }
