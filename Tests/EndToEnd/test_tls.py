@@ -49,7 +49,6 @@ def test_requests_verifying_against_the_authority_reach_the_node_and_the_base_ap
     assert requests.get(f"{node.url}/healthz", verify=str(node.ca), timeout=10).json() == {"status": "ok"}
     collection = node.create_collection()
     base = node.base(collection)
-    base.session.verify = str(node.ca)
     assert base.put({"key": "a", "n": 1}).status_code == 207
     assert base.get("a").json() == {"key": "a", "n": 1}
 
@@ -205,3 +204,15 @@ def test_a_bad_given_certificate_is_refused_before_start(tmp_path, problem):
     named = key if problem != "garbage certificate" else certificate
     assert str(named) in result.stderr, result.stderr
     assert not (tmp_path / "data" / "tls").exists()
+
+
+@pytest.mark.parametrize("version", ["--http1.1", "--http2"])
+def test_expect_continue_is_answered_over_tls(node, version):
+    collection = node.create_collection()
+    result = curl(version, "-v", "--cacert", str(node.ca), "--expect100-timeout", "15", "-X", "PUT",
+                  "-H", "Expect: 100-continue", "-H", f"X-API-Key: {collection.data_key}", "-H", "Content-Type: application/json",
+                  "--data", '{"items":[{"key":"e"}]}', "-o", "/dev/null", "-w", "%{http_code}",
+                  f"{node.url}/v1/{collection.project_id}/expect/items")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "207", result.stderr
+    assert " 100" in result.stderr, result.stderr  # "HTTP/1.1 100 Continue" or "HTTP/2 100"

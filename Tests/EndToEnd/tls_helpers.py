@@ -10,6 +10,8 @@ import subprocess
 from pathlib import Path
 from unittest import mock
 
+import requests
+
 from apps_helpers import AppNode
 from conftest import BaseClient
 
@@ -32,12 +34,24 @@ class TLSNode(AppNode):
 
     def start(self) -> "TLSNode":
         super().start()
-        self.session.verify = str(self.ca)  # AppNode's requests go to 127.0.0.1: the local authority's certificate
+        self.trusting(self.session)  # AppNode's requests go to 127.0.0.1: the local authority's certificate
         return self
+
+    def trusting(self, session: requests.Session) -> requests.Session:
+        """`session` verifying against the node's authority only (not REQUESTS_CA_BUNDLE from the
+        environment, which requests would prefer to the session's own setting)."""
+        session.trust_env = False
+        session.verify = str(self.ca)
+        return session
+
+    def base(self, *args, **kwargs) -> BaseClient:
+        client = super().base(*args, **kwargs)
+        self.trusting(client.session)
+        return client
 
     def base_of(self, instance_id: str, name: str, data_key: str | None = None) -> BaseClient:
         client = super().base_of(instance_id, name, data_key)
-        client.session.verify = str(self.ca)
+        self.trusting(client.session)
         return client
 
     def instance_url(self, slug: str, path: str = "/") -> str:
