@@ -206,18 +206,19 @@ struct Serve: AsyncParsableCommand {
     /// How to trust the node's certificates.
     static func trustHelp(_ tls: NodeTLS) -> String {
         let ca = tls.authorityCertificate.path
+        let origin = tls.authority.isNew ? "made now" : "kept in the data directory"
         let served =
             tls.given == nil
-            ? "All its certificates are issued by its local authority"
-            : "Clients by IP address (micros, the CLI) get certificates of its local authority"
+            ? "HTTPS with certificates of the node's local authority (\(origin)):"
+            : "HTTPS with the given certificate; clients by IP address (micros, the CLI) get the local authority's (\(origin)):"
         return """
-            HTTPS: \(served) (\(tls.authority.isNew ? "made now" : "kept in <data>/tls")):
+            \(served)
               \(ca)
             Trust it once:
               system (Debian, Ubuntu): sudo cp \(ca) /usr/local/share/ca-certificates/hearth.crt && sudo update-ca-certificates
-              browsers: import it under Settings > Privacy and security > Certificates (Authorities)
-              Python:  REQUESTS_CA_BUNDLE=\(ca) (requests), SSL_CERT_FILE=\(ca) (urllib, the deta SDK)
-              curl:    --cacert \(ca)
+              browsers: import it as an authority in the browser's certificate settings
+              Python:   REQUESTS_CA_BUNDLE=\(ca) for requests, SSL_CERT_FILE=\(ca) for urllib and deta
+              curl:     --cacert \(ca)
             Micros trust it already (SSL_CERT_FILE).
             """
     }
