@@ -13,11 +13,16 @@ public struct ServerNames: Sendable, Equatable {
     }
 
     /// The node's names: its domain and `*.<domain>`, `localhost`, the loopback addresses, and
-    /// the address it listens on when that is one specific IP address (not `0.0.0.0` or `::`).
+    /// what it listens on when that is one specific IP address (not `0.0.0.0` or `::`) or a name.
     public static func node(domain: String, host: String) -> ServerNames {
+        var names = [domain, "*.\(domain)", "localhost"]
         var addresses = ["127.0.0.1", "::1"]
-        if let bytes = addressBytes(host), bytes.contains(where: { $0 != 0 }) { addresses.append(host) }
-        return ServerNames(dnsNames: [domain, "*.\(domain)", "localhost"], ipAddresses: addresses)
+        if let bytes = addressBytes(host) {
+            if bytes.contains(where: { $0 != 0 }) { addresses.append(host) }
+        } else if !host.isEmpty {
+            names.append(host)
+        }
+        return ServerNames(dnsNames: names, ipAddresses: addresses)
     }
 
     /// The subject alternative names of a certificate for these names.

@@ -99,3 +99,23 @@ struct LocalAuthorityTests {
         (try? FileManager.default.attributesOfItem(atPath: url.path)[.posixPermissions] as? Int).map { $0 & 0o777 }
     }
 }
+
+/// The names of the node's certificate.
+@Suite("Server names")
+struct ServerNamesTests {
+    @Test(
+        "The listening address is named when it is one address or a host name",
+        arguments: [
+            ("127.0.0.1", [], []),
+            ("0.0.0.0", [], []),
+            ("::", [], []),
+            ("192.168.1.5", [], ["192.168.1.5"]),
+            ("fd00::5", [], ["fd00::5"]),
+            ("box.lan", ["box.lan"], []),
+        ] as [(String, [String], [String])])
+    func listening(host: String, names: [String], addresses: [String]) {
+        let node = ServerNames.node(domain: "apps.test", host: host)
+        #expect(node.dnsNames == ["apps.test", "*.apps.test", "localhost"] + names)
+        #expect(node.ipAddresses == ["127.0.0.1", "::1"] + addresses)
+    }
+}
