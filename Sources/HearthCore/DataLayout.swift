@@ -24,6 +24,9 @@ public struct DataLayout: Sendable {
     /// The default home of the node master key, apart from the collections it protects.
     public var defaultMasterKey: URL { root.appendingPathComponent("secrets/master.key") }
 
+    /// The node's TLS files: its local authority, its certificate, the bundle micros trust.
+    public var tls: URL { root.appendingPathComponent("tls") }
+
     /// The Drive blobs inside a collection directory.
     public static func driveDirectory(in collectionDirectory: URL) -> URL {
         collectionDirectory.appendingPathComponent("drive")

@@ -19,6 +19,8 @@ public struct NodeConfiguration: Sendable {
     public var apps: AppSettings
     /// Owners' sign-in and sessions.
     public var auth = AuthSettings()
+    /// Where the certificate of HTTPS comes from; `nil` serves plain HTTP.
+    public var tls: TLSSource?
 
     public init(
         dataDirectory: URL = URL(fileURLWithPath: "hearth-data"),
@@ -28,7 +30,8 @@ public struct NodeConfiguration: Sendable {
         baseLimits: BaseLimits = BaseLimits(),
         driveLimits: DriveLimits = DriveLimits(),
         masterKeyFile: URL? = nil,
-        apps: AppSettings = AppSettings()
+        apps: AppSettings = AppSettings(),
+        tls: TLSSource? = nil
     ) {
         self.dataDirectory = dataDirectory
         self.host = host
@@ -38,6 +41,7 @@ public struct NodeConfiguration: Sendable {
         self.driveLimits = driveLimits
         self.masterKeyFile = masterKeyFile
         self.apps = apps
+        self.tls = tls
     }
 }
 

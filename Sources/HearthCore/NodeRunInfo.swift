@@ -3,21 +3,28 @@ import Foundation
 /// What a running node tells local tools about itself, in `<data>/run/node.json` (0600):
 /// where it listens and the token of its control API. Removed when the node stops.
 public struct NodeRunInfo: Codable, Sendable, Equatable {
-    /// The node's loopback URL, e.g. `http://127.0.0.1:4200`.
+    /// The node's loopback URL, e.g. `http://127.0.0.1:4200` (`https://` when it serves TLS).
     public var url: String
     /// The port instance hosts answer on.
     public var port: Int
     public var domain: String
     public var token: String
     public var pid: Int32
+    /// When the node serves TLS, the certificate (PEM) its loopback address is certified by:
+    /// what local tools trust when they connect.
+    public var trustAnchor: String?
 
-    public init(url: String, port: Int, domain: String, token: String, pid: Int32) {
+    public init(url: String, port: Int, domain: String, token: String, pid: Int32, trustAnchor: String? = nil) {
         self.url = url
         self.port = port
         self.domain = domain
         self.token = token
         self.pid = pid
+        self.trustAnchor = trustAnchor
     }
+
+    /// `https` when the node serves TLS, else `http`.
+    public var scheme: String { url.hasPrefix("https://") ? "https" : "http" }
 
     public static func file(in layout: DataLayout) -> URL { layout.root.appendingPathComponent("run/node.json") }
 

@@ -1,6 +1,7 @@
 import HTTPTypes
 import Hummingbird
 import HummingbirdCore
+import HummingbirdHTTP2
 import NIOCore
 import NIOHTTPTypes
 
@@ -21,8 +22,18 @@ final class ExpectContinueHandler: ChannelInboundHandler, RemovableChannelHandle
 }
 
 extension NodeRouter {
-    /// The HTTP/1.1 server every node runs.
+    /// The HTTP/1.1 server every node runs without TLS.
     public static var server: HTTPServerBuilder {
         .http1(additionalChannelHandlers: [ExpectContinueHandler()])
+    }
+
+    /// The node's server: with `tls`, HTTPS only, HTTP/2 or HTTP/1.1 as the client chooses
+    /// (ALPN), each HTTP/1.1 connection and HTTP/2 stream answering `Expect: 100-continue`;
+    /// without, plain HTTP/1.1.
+    public static func server(tls: NodeTLS?) throws -> HTTPServerBuilder {
+        guard let tls else { return server }
+        return try .http2Upgrade(
+            tlsConfiguration: tls.serverConfiguration,
+            configuration: .init(streamConfiguration: .init(additionalChannelHandlers: [ExpectContinueHandler()])))
     }
 }

@@ -13,12 +13,17 @@ import ServiceLifecycle
 public struct HearthNode: Sendable {
     public let configuration: NodeConfiguration
     public let services: NodeServices
+    /// The node's HTTPS, when it serves TLS.
+    public let tls: NodeTLS?
     let logger: Logger
 
     public init(configuration: NodeConfiguration, logger: Logger) throws {
         self.configuration = configuration
         self.logger = logger
         let layout = DataLayout(root: configuration.dataDirectory)
+        tls = try configuration.tls.map { source throws(TLSError) in
+            try NodeTLS.prepare(source, layout: layout, domain: configuration.apps.domain, host: configuration.host)
+        }
         let registry = try Registry(layout: layout)
         let settings = configuration.apps
         try registry.storeDefaultLimits(settings.limits)
@@ -29,7 +34,7 @@ public struct HearthNode: Sendable {
         let sandbox = try Self.sandbox(configuration, registry: registry, logger: logger)
         let catalog = InstanceCatalog(
             registry: registry, layout: layout, builder: Builder(tools: .standard(for: layout)),
-            address: NodeAddress(domain: settings.domain, port: configuration.port))
+            address: Self.address(configuration, port: configuration.port, tls: tls, sandboxed: sandbox.isolates))
         let apps = AppServices(
             catalog: catalog, supervisor: Supervisor(launcher: sandbox, settings: supervision), registry: registry,
             controlToken: Secrets.secret(),
@@ -59,12 +64,12 @@ public struct HearthNode: Sendable {
                     outbound: { instance, descriptor, allowed in
                         try await OutboundProxy.serve(
                             listening: descriptor, app: instance, policy: policy, allowed: allowed, logger: logger)
-                    }, logger: logger))
+                    }, tls: tls, logger: logger))
         }
         let layout = DataLayout(root: configuration.dataDirectory)
         let application = Application(
             router: router,
-            server: NodeRouter.server,
+            server: try NodeRouter.server(tls: tls),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port)),
             onServerRunning: { [self] channel in
                 let port = channel.localAddress?.port ?? configuration.port
@@ -122,13 +127,26 @@ public struct HearthNode: Sendable {
         return outcome.launcher
     }
 
+    /// Where micros reach the node on `port`. Sandboxed micros reach their instance's own
+    /// listener, which speaks plain HTTP (and HTTPS); unsandboxed ones the node's, which under
+    /// TLS speaks HTTPS only.
+    static func address(_ configuration: NodeConfiguration, port: Int, tls: NodeTLS?, sandboxed: Bool) -> NodeAddress {
+        let loopback = ["0.0.0.0", "::", "localhost"].contains(configuration.host) ? "127.0.0.1" : configuration.host
+        let apiScheme = tls != nil && !sandboxed ? "https" : "http"
+        return NodeAddress(
+            domain: configuration.apps.domain, port: port, scheme: tls == nil ? "http" : "https",
+            apiURL: "\(apiScheme)://\(loopback.contains(":") ? "[\(loopback)]" : loopback):\(port)", trustBundle: tls?.trustBundle.path)
+    }
+
     /// Tells micros and local tools where the node listens, once the port is known.
     private func announce(port: Int, layout: DataLayout) {
         guard let apps = services.apps else { return }
-        let loopback = ["0.0.0.0", "::", "localhost"].contains(configuration.host) ? "127.0.0.1" : configuration.host
-        let url = "http://\(loopback.contains(":") ? "[\(loopback)]" : loopback):\(port)"
-        apps.catalog.address = NodeAddress(domain: configuration.apps.domain, port: port, apiURL: url)
-        let info = NodeRunInfo(url: url, port: port, domain: configuration.apps.domain, token: apps.controlToken, pid: getpid())
+        let address = Self.address(configuration, port: port, tls: tls, sandboxed: apps.supervisor.launcher.isolates)
+        apps.catalog.address = address
+        let url = "\(address.scheme)://" + address.apiHost
+        let info = NodeRunInfo(
+            url: url, port: port, domain: configuration.apps.domain, token: apps.controlToken, pid: getpid(),
+            trustAnchor: tls?.authorityCertificate.path)
         do {
             try info.write(in: layout)
         } catch {

@@ -46,7 +46,8 @@ struct AppInstall: AsyncParsableCommand {
             throw ExitCode(1)
         }
         progress.finish()
-        let url = NodeControl.instanceURL(slug: instance.slug, node: NodeRunInfo.read(in: layout))
+        let node = NodeRunInfo.read(in: layout)
+        let url = NodeControl.instanceURL(slug: instance.slug, node: node)
         if json {
             return try printJSON(["id": instance.id, "name": instance.appName, "slug": instance.slug, "url": url] as [String: String])
         }
@@ -57,7 +58,7 @@ struct AppInstall: AsyncParsableCommand {
               id:    \(instance.id)   (also its project id; its micros get a data key)
             Micros start on the first request. Logs: hearth app logs \(instance.slug) -f
             """)
-        if NodeRunInfo.read(in: layout) == nil { print("Start the node with `hearth serve` to use it.") }
+        if node == nil { print("Start the node with `hearth serve` to use it.") }
     }
 }
 

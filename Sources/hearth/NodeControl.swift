@@ -71,7 +71,7 @@ struct NodeControl {
         let answer: String
         do {
             (status, answer) = try await ControlClient.call(
-                method, "/__hearth/control/\(path)", url: info.url, token: info.token, body: body)
+                method, "/__hearth/control/\(path)", url: info.url, token: info.token, trustAnchor: info.trustAnchor, body: body)
         } catch {
             throw ControlError("cli.node_unreachable", "Cannot reach the node at \(info.url): \(error)")
         }
@@ -79,8 +79,13 @@ struct NodeControl {
         return answer
     }
 
-    /// Where an instance answers: on the running node's port, else the default one.
+    /// Where an instance answers: on the running node's port and scheme, else the defaults.
     static func instanceURL(slug: String, node: NodeRunInfo?) -> String {
-        "http://" + NodeAddress(domain: node?.domain ?? "localhost", port: node?.port ?? 4200).host(slug: slug)
+        address(of: node).origin(slug: slug)
+    }
+
+    /// The running node's address as its run file tells it, else the defaults.
+    static func address(of node: NodeRunInfo?) -> NodeAddress {
+        NodeAddress(domain: node?.domain ?? "localhost", port: node?.port ?? 4200, scheme: node?.scheme ?? "http")
     }
 }

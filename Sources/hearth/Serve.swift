@@ -88,6 +88,29 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Instances answer at <name>.<domain> on this node's port.")
     var domain = "localhost"
 
+    @Flag(
+        help: ArgumentHelp(
+            "Serve HTTPS only (HTTP/2 and HTTP/1.1), with certificates from a local authority made in <data>/tls/ on first use, or from --tls-cert and --tls-key."
+        ))
+    var tls = false
+
+    @Option(
+        help: ArgumentHelp(
+            "A PEM certificate (its chain may follow) to serve instead of the local authority's; implies --tls. Needs --tls-key.",
+            valueName: "file"))
+    var tlsCert: String?
+
+    @Option(help: ArgumentHelp("The unencrypted PEM private key of --tls-cert.", valueName: "file"))
+    var tlsKey: String?
+
+    /// Where HTTPS gets its certificate; `nil` for plain HTTP.
+    var tlsSource: TLSSource? {
+        if let tlsCert, let tlsKey {
+            return .given(certificate: URL(fileURLWithPath: tlsCert), key: URL(fileURLWithPath: tlsKey))
+        }
+        return tls ? .localAuthority : nil
+    }
+
     @Option(
         help: ArgumentHelp(
             "Sandboxing of micros: auto (as far as the host allows, saying what is missing), required (refuse to start without it) or off.",
@@ -132,6 +155,22 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("--domain must be a host name such as localhost or apps.example.com.")
         }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("Unknown log level '\(logLevel)'.") }
+        try validateTLS()
+    }
+
+    /// Both or neither of --tls-cert and --tls-key, and a pair the node can serve.
+    private func validateTLS() throws {
+        switch (tlsCert, tlsKey) {
+        case (nil, nil): return
+        case (_?, nil): throw ValidationError("--tls-cert needs --tls-key (the certificate's private key).")
+        case (nil, _?): throw ValidationError("--tls-key needs --tls-cert (the certificate it belongs to).")
+        case (let certificate?, let key?):
+            do {
+                _ = try GivenCertificate.load(certificate: URL(fileURLWithPath: certificate), key: URL(fileURLWithPath: key))
+            } catch {
+                throw ValidationError(error.message)
+            }
+        }
     }
 
     func run() async throws {
@@ -157,20 +196,41 @@ struct Serve: AsyncParsableCommand {
         var configuration = NodeConfiguration(
             dataDirectory: options.directory, host: host, port: port,
             expiryPurgeInterval: .seconds(purgeInterval), driveLimits: driveLimits, masterKeyFile: options.masterKeyFile(masterKey),
-            apps: apps)
+            apps: apps, tls: tlsSource)
         configuration.auth.sessionLifetime = sessionDays * 86_400
         let node = try await failing { try HearthNode(configuration: configuration, logger: Logger(label: "hearth")) }
-        let data = options.directory.standardizedFileURL.path
-        try await node.run { [apps, configuration] _ in
-            let address = node.services.apps?.catalog.address ?? NodeAddress(domain: apps.domain, port: configuration.port)
+        let data = options.directory.standardizedFileURL.path, tls = node.tls
+        try await node.run { [apps] port in
+            let address =
+                node.services.apps?.catalog.address ?? NodeAddress(domain: apps.domain, port: port, scheme: tls == nil ? "http" : "https")
             let needsSetup = (try? await node.services.registry.hasOwner()) == false
             let banner = Self.banner(
-                address: address, data: data, setupCode: needsSetup ? node.services.owners.setupCode : nil)
+                address: address, data: data, setupCode: needsSetup ? node.services.owners.setupCode : nil, trust: tls.map(Self.trustHelp))
             FileHandle.standardOutput.write(Data((banner + "\n").utf8))
         }
     }
 
-    static func banner(address: NodeAddress, data: String, setupCode: String?) -> String {
+    /// How to trust the node's certificates.
+    static func trustHelp(_ tls: NodeTLS) -> String {
+        let ca = tls.authorityCertificate.path
+        let origin = tls.authority.isNew ? "made now" : "kept in the data directory"
+        let served =
+            tls.given == nil
+            ? "HTTPS with certificates of the node's local authority (\(origin)):"
+            : "HTTPS with the given certificate; clients by IP address (micros, the CLI) get the local authority's (\(origin)):"
+        return """
+            \(served)
+              \(ca)
+            Trust it once:
+              system (Debian, Ubuntu): sudo cp \(ca) /usr/local/share/ca-certificates/hearth.crt && sudo update-ca-certificates
+              browsers: import it as an authority in the browser's certificate settings
+              Python:   REQUESTS_CA_BUNDLE=\(ca) for requests, SSL_CERT_FILE=\(ca) for urllib and deta
+              curl:     --cacert \(ca)
+            Micros trust it already (SSL_CERT_FILE).
+            """
+    }
+
+    static func banner(address: NodeAddress, data: String, setupCode: String?, trust: String?) -> String {
         let setup =
             setupCode.map {
                 """
@@ -185,7 +245,7 @@ struct Serve: AsyncParsableCommand {
             Hearth is running at \(address.dashboardOrigin)
               apps: \(address.scheme)://<app>.\(address.authority(address.domain))
               data: \(data)
-            \(setup)
+            \(trust.map { "\n" + $0 + "\n" } ?? "")\(setup)
             Next:
               hearth app install ./myapp --data \(data)
                   installs a Deta Space app (a directory with a Spacefile) at its own host

@@ -68,6 +68,11 @@ class Node:
         return f"http://127.0.0.1:{self.port}"
 
     @property
+    def verify(self) -> bool | str:
+        """What `requests` verifies the node's certificate with (a node serving HTTPS overrides it)."""
+        return True
+
+    @property
     def alive(self) -> bool:
         return self.proc is not None and self.proc.poll() is None
 
@@ -98,9 +103,9 @@ class Node:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"hearth exited with {self.proc.returncode} during startup\n{self.logs()}")
             try:
-                if requests.get(f"{self.url}/healthz", timeout=2).status_code == 200:
+                if requests.get(f"{self.url}/healthz", timeout=2, verify=self.verify).status_code == 200:
                     return
-            except requests.RequestException as error:
+            except (requests.RequestException, OSError) as error:  # OSError: no CA file yet
                 last_error = error
             time.sleep(0.1)
         self.kill()

@@ -50,7 +50,7 @@ struct InstanceMiddleware<Context: RequestContext>: RouterMiddleware {
         }
         let meter = meters.meter(instance.info.id)
         let request = meter.counting(request)
-        let forwarding = Forwarding(host: host, scheme: address.scheme, admission: admission)
+        let forwarding = Forwarding(host: host, scheme: context.scheme(node: address.scheme), admission: admission)
         let response: Response
         if let routed {
             response = await serve(
@@ -75,7 +75,8 @@ struct InstanceMiddleware<Context: RequestContext>: RouterMiddleware {
         else { return nil }
         let meter = meters.meter(instance.info.id)
         let address = catalog.address
-        let forwarding = Forwarding(host: address.host(slug: instance.info.slug), scheme: address.scheme, admission: .internalKey)
+        let forwarding = Forwarding(
+            host: address.host(slug: instance.info.slug), scheme: context.scheme(node: address.scheme), admission: .internalKey)
         let (micro, microPath) = instance.route(path)
         return meter.counting(
             await serve(

@@ -10,6 +10,7 @@ public struct NodeRequestContext: RequestContext, RemoteAddressRequestContext, E
     public let remoteAddress: SocketAddress?
     public let eventLoop: any EventLoop
     public var roomInstance: String?
+    public var connectionScheme: String?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
@@ -28,11 +29,19 @@ public protocol EventLoopRequestContext {
 public protocol RoomRequestContext {
     /// The instance whose network the request came from; `nil` for the node's own listener.
     var roomInstance: String? { get }
+    /// `https` or `http`, where the listener serves both (inside sandboxes); `nil` on the
+    /// node's own listener, whose scheme is the node's.
+    var connectionScheme: String? { get }
 }
 
 extension RequestContext {
     /// The sandboxed instance the request came from, if it came from one.
     var roomInstance: String? { (self as? any RoomRequestContext)?.roomInstance ?? nil }
+
+    /// The scheme the client used: its connection's where known, else the node's `scheme`.
+    func scheme(node scheme: String) -> String {
+        (self as? any RoomRequestContext)?.connectionScheme ?? scheme
+    }
 
     /// Whether the request comes from this machine outside any sandbox; contexts that don't
     /// know (in-process tests) count as local.

@@ -4,6 +4,7 @@ import HummingbirdCore
 import Logging
 import NIOCore
 import NIOPosix
+import NIOSSL
 import Synchronization
 
 /// Serves what the node offers inside each sandboxed instance's network: the room router (the
@@ -19,12 +20,16 @@ public final class RoomListeners: RoomServices {
 
     private let responder: any HTTPResponder<NodeRequestContext>
     private let outbound: Outbound
+    private let tls: NodeTLS?
     private let logger: Logger
     private let channels = Mutex<[String: [any Channel]]>([:])
 
-    public init(responder: some HTTPResponder<NodeRequestContext>, outbound: @escaping Outbound, logger: Logger) {
+    /// With `tls`, the API socket also accepts HTTPS (Deta's SDKs only speak it): each
+    /// connection is TLS or plain HTTP by its first byte, so `HEARTH_API_URL` stays plain.
+    public init(responder: some HTTPResponder<NodeRequestContext>, outbound: @escaping Outbound, tls: NodeTLS? = nil, logger: Logger) {
         self.responder = responder
         self.outbound = outbound
+        self.tls = tls
         self.logger = logger
     }
 
@@ -48,9 +53,14 @@ public final class RoomListeners: RoomServices {
     private func serveAPI(on descriptor: Int32, instanceID: String) async throws -> any Channel {
         let responder = self.responder
         let logger = self.logger
+        let tls = self.tls?.roomContext
         let http = HTTP1Channel { request, writer, channel in
             var context = NodeRequestContext(source: ApplicationRequestContextSource(channel: channel, logger: logger))
             context.roomInstance = instanceID
+            if tls != nil {
+                let secure = (try? await channel.pipeline.containsHandler(type: NIOSSLServerHandler.self).get()) != nil
+                context.connectionScheme = secure ? "https" : "http"
+            }
             let response: Response
             do {
                 response = try await responder.respond(to: request, context: context)
@@ -62,7 +72,14 @@ public final class RoomListeners: RoomServices {
         return try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { channel in
-                http.setup(channel: channel, logger: logger).map { value in
+                if let tls {
+                    do {
+                        try channel.pipeline.syncOperations.addHandler(TLSSniffer(context: tls))
+                    } catch {
+                        return channel.eventLoop.makeFailedFuture(error)
+                    }
+                }
+                return http.setup(channel: channel, logger: logger).map { value in
                     Task { await http.handle(value: value, logger: logger) }
                 }
             }

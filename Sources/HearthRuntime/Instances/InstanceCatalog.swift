@@ -147,7 +147,8 @@ public final class InstanceCatalog: Sendable {
                     workingDirectory: workingDirectory, instanceDirectory: instanceLayout.directory,
                     log: instanceLayout.log(micro: micro.name),
                     hostPaths: RuntimePaths.needed(
-                        buildEnvironment: buildEnvironment, instanceDirectory: instanceLayout.directory.path))
+                        buildEnvironment: buildEnvironment, instanceDirectory: instanceLayout.directory.path)
+                        + (address.trustBundle.map { [$0] } ?? []))
                 return LoadedMicro(micro: micro, target: .process(spec))
             }
         }

@@ -12,12 +12,23 @@ public struct NodeAddress: Sendable, Equatable {
     public var scheme: String
     /// The URL micros use for the Base and Drive APIs (the instance's own connection).
     public var apiURL: String
+    /// When the node serves TLS, the PEM bundle micros trust (the system's authorities and the
+    /// node's): their `SSL_CERT_FILE`, mounted read-only in sandboxes.
+    public var trustBundle: String?
 
-    public init(domain: String = "localhost", port: Int = 4200, scheme: String = "http", apiURL: String? = nil) {
+    public init(
+        domain: String = "localhost", port: Int = 4200, scheme: String = "http", apiURL: String? = nil, trustBundle: String? = nil
+    ) {
         self.domain = domain
         self.port = port
         self.scheme = scheme
         self.apiURL = apiURL ?? "http://127.0.0.1:\(port)"
+        self.trustBundle = trustBundle
+    }
+
+    /// `host:port` of `apiURL`: what Deta's SDKs take as `DETA_BASE_HOST` (they add `https://`).
+    public var apiHost: String {
+        apiURL.range(of: "://").map { String(apiURL[$0.upperBound...]) } ?? apiURL
     }
 
     /// The host (with port) of an instance: what `DETA_SPACE_APP_HOSTNAME` holds.
@@ -65,7 +76,10 @@ enum MicroEnvironment {
         for (name, value) in build {
             environment[name] = name == "PATH" ? "\(value):\(environment["PATH"]!)" : value
         }
-        let apiHost = address.apiURL.replacingOccurrences(of: "http://", with: "")
+        let apiHost = address.apiHost
+        if let bundle = address.trustBundle {
+            for name in trustVariables { environment[name] = bundle }
+        }
         environment.merge(
             [
                 "DETA_PROJECT_KEY": keys.dataKey,
@@ -85,6 +99,10 @@ enum MicroEnvironment {
             uniquingKeysWith: { $1 })
         return environment
     }
+
+    /// The variables that point TLS clients at the trusted bundle: OpenSSL's (Python's `ssl`,
+    /// Go, Ruby), Python requests', Node.js's (added to its own authorities) and curl's.
+    static let trustVariables = ["SSL_CERT_FILE", "REQUESTS_CA_BUNDLE", "NODE_EXTRA_CA_CERTS", "CURL_CA_BUNDLE"]
 
     /// The variables each start sets to the port it chose: `PORT`, and for Python
     /// `UVICORN_PORT`, which `uvicorn main:app` without `--port` listens on.

@@ -2,6 +2,7 @@ import HearthRuntime
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 
 /// One HTTP/1.1 connection to a micro; its requests go one after another.
 final class UpstreamConnection: Sendable {
@@ -46,11 +47,18 @@ final class UpstreamConnection: Sendable {
         }
     }
 
-    /// A connection to `host`:`port` outside any pool (closed after its one exchange).
-    static func connect(host: String, port: Int) async throws(UpstreamError) -> UpstreamConnection {
+    /// A connection to `host`:`port` outside any pool (closed after its one exchange), over TLS
+    /// with `tls` (the certificate must be for `host`, as a name or an IP address).
+    static func connect(host: String, port: Int, tls: NIOSSLContext? = nil) async throws(UpstreamError) -> UpstreamConnection {
         do {
+            let serverName = ServerNames.addressBytes(host) == nil ? host : nil
             return try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton).connect(host: host, port: port) { channel in
-                channel.eventLoop.makeCompletedFuture { try Self.setUp(channel, key: nil, pool: nil) }
+                channel.eventLoop.makeCompletedFuture {
+                    if let tls {
+                        try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: tls, serverHostname: serverName))
+                    }
+                    return try Self.setUp(channel, key: nil, pool: nil)
+                }
             }
         } catch {
             throw UpstreamError(UpstreamError.connectFailed, "Cannot connect to \(host):\(port)", cause: error)
