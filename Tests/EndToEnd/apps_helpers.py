@@ -74,13 +74,18 @@ class AppNode(Node):
         self.session = requests.Session()
         self.browser: Browser | None = None
 
+    @property
+    def tls_ca(self) -> Path | None:
+        """The authority to verify the node against when it serves TLS."""
+        return None
+
     def start(self) -> "AppNode":
         """Starts the node and signs its owner in (creating the owner on first start)."""
         if self.starts == 0:
             result = create_owner(self.data_dir)
             assert result.returncode == 0, result.stderr
         super().start()
-        self.browser = Browser(self.port)
+        self.browser = Browser(self.port, ca=self.tls_ca)
         status, _, body = self.browser.sign_in()
         assert status == 303, body
         return self
@@ -91,7 +96,7 @@ class AppNode(Node):
         if fresh or self.browser.session(host) is None:
             self.browser.cookies.pop(host, None)
             self.browser.open(slug)  # no app there: no cookie, and the request shows what the node says
-        return f"hearth_session={self.browser.session(host) or ''}"
+        return f"{self.browser.session_cookie}={self.browser.session(host) or ''}"
 
     # ----- CLI -----
     def app(self, *args: str, timeout: float = CLI_TIMEOUT) -> subprocess.CompletedProcess:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import http.client
 import re
+import ssl
 import subprocess
 import urllib.parse
 from pathlib import Path
@@ -37,10 +38,14 @@ def create_space(data_dir: Path, name: str, owner: str | None = None, passphrase
 
 
 def send(port: int, method: str, path: str, host: str, headers: dict | None = None, body: bytes | str | None = None,
-         source: str = "127.0.0.1") -> tuple[int, dict, bytes, list[str]]:
-    """One request with `Host: host` from `source` (any 127.x address); returns the status,
-    headers (lower-case names), body and every Set-Cookie value."""
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=HTTP_TIMEOUT, source_address=(source, 0))
+         source: str = "127.0.0.1", ca: Path | None = None) -> tuple[int, dict, bytes, list[str]]:
+    """One request with `Host: host` from `source` (any 127.x address), over TLS verified against
+    `ca` when given; returns the status, headers (lower-case names), body and every Set-Cookie value."""
+    if ca is None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=HTTP_TIMEOUT, source_address=(source, 0))
+    else:
+        connection = http.client.HTTPSConnection("127.0.0.1", port, timeout=HTTP_TIMEOUT, source_address=(source, 0),
+                                                 context=ssl.create_default_context(cafile=str(ca)))
     try:
         connection.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
         connection.putheader("Host", host)
@@ -69,11 +74,14 @@ def cookie_value(set_cookies: list[str], name: str) -> str | None:
 class Browser:
     """A browser's view of one node: a cookie per host, sign-in and handoff."""
 
-    def __init__(self, port: int, domain: str = "localhost", source: str = "127.0.0.1"):
+    def __init__(self, port: int, domain: str = "localhost", source: str = "127.0.0.1", ca: Path | None = None):
         self.port = port
         self.dashboard = f"{domain}:{port}"
         self.domain = domain
         self.source = source
+        self.ca = ca  # a node serving TLS: verified against its authority, cookies named __Host-…
+        self.scheme = "https" if ca else "http"
+        self.session_cookie = f"__Host-{SESSION_COOKIE}" if ca else SESSION_COOKIE
         self.cookies: dict[str, dict[str, str]] = {}
 
     def request(self, method: str, host: str, path: str, headers: dict | None = None, body=None):
@@ -81,7 +89,7 @@ class Browser:
         headers = dict(headers or {})
         if jar:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in jar.items())
-        status, response_headers, content, set_cookies = send(self.port, method, path, host, headers, body, self.source)
+        status, response_headers, content, set_cookies = send(self.port, method, path, host, headers, body, self.source, self.ca)
         for header in set_cookies:
             name, _, rest = header.split(";", 1)[0].partition("=")
             if "max-age=0" in header.lower():
@@ -102,7 +110,7 @@ class Browser:
     def open(self, slug: str, path: str = "/") -> int:
         """Opens an app from the dashboard (the handoff); returns the landing's status."""
         host = f"{slug}.{self.dashboard}"
-        target = urllib.parse.quote(f"http://{host}{path}", safe="")
+        target = urllib.parse.quote(f"{self.scheme}://{host}{path}", safe="")
         status, headers, body = self.request("GET", self.dashboard, f"/open?to={target}")
         if status != 303:
             return status
@@ -112,7 +120,7 @@ class Browser:
         return status
 
     def session(self, host: str) -> str | None:
-        return self.cookies.get(host, {}).get(SESSION_COOKIE)
+        return self.cookies.get(host, {}).get(self.session_cookie)
 
     def sign_out(self, headers: dict | None = None):
         """Sends the dashboard's sign-out form with its CSRF token; returns (status, headers, body)."""

@@ -9,6 +9,7 @@ import pytest
 import requests
 
 from apps_helpers import INSTALL_TIMEOUT, module_node  # noqa: F401
+from auth_helpers import PASSPHRASE
 from conftest import run_cli, unique
 from tls_helpers import TLSNode, curl, handshake, localhost_names, self_signed
 
@@ -41,7 +42,7 @@ def test_the_local_authority_is_made_with_private_keys(node):
         assert mode(tls / key) == 0o600, key
     assert "BEGIN CERTIFICATE" in (tls / "ca.pem").read_text()
     banner = node.stdout_path.read_text()
-    assert f"Hearth is running at https://127.0.0.1:{node.port}" in banner, banner
+    assert f"Hearth is running at https://localhost:{node.port}" in banner, banner
     assert str(tls / "ca.pem") in banner and "update-ca-certificates" in banner and "REQUESTS_CA_BUNDLE" in banner
 
 
@@ -89,6 +90,32 @@ def test_http2_is_negotiated_and_http1_still_served(node, probe):
     assert "HTTP/2 200" in result.stderr, result.stderr
     # HTTP/2 streams know the client's address, as HTTP/1.1 connections do.
     assert '"x-forwarded-for": "127.0.0.1"' in result.stdout, result.stdout
+
+
+def test_a_browser_signs_in_over_tls_and_opens_a_private_app(node, probe):
+    """The issue's "done when": sign in over HTTPS, open a private app; a second browser without
+    the session gets the sign-in page; a public route works for anyone."""
+    private = node.install_ok("peer-echo")
+    owner, stranger = node.trusting(requests.Session()), node.trusting(requests.Session())
+    dashboard, app = f"https://localhost:{node.port}", node.instance_url(private["slug"])
+    with localhost_names():
+        page = owner.get(dashboard + "/login", timeout=30)
+        csrf = page.text.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+        signed_in = owner.post(dashboard + "/login", data={"csrf": csrf, "username": "owner", "passphrase": PASSPHRASE},
+                               allow_redirects=False, timeout=30)
+        assert signed_in.status_code == 303, signed_in.text
+        cookie = signed_in.headers["Set-Cookie"]
+        assert cookie.startswith("__Host-hearth_session=") and "; Secure" in cookie and "HttpOnly" in cookie, cookie
+        opened = owner.get(app, headers={"Accept": "text/html"}, timeout=30)
+        assert opened.status_code == 200 and "connections" in opened.json(), opened.text
+        assert [r.status_code for r in opened.history] == [302, 303, 303], opened.history
+        assert opened.history[-1].headers["Set-Cookie"].startswith("__Host-hearth_session=")
+
+        refused = stranger.get(app, headers={"Accept": "text/html"}, timeout=30)
+        assert refused.url.startswith(dashboard + "/login") and "Sign in" in refused.text, refused.url
+        assert stranger.get(app, timeout=30).status_code == 401
+        public = stranger.get(node.instance_url(probe["slug"], "/headers"), timeout=30)
+        assert public.status_code == 200, public.text
 
 
 def test_the_cli_reaches_the_node_over_tls(node, probe):

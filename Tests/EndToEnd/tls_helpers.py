@@ -28,6 +28,10 @@ class TLSNode(AppNode):
         return self.data_dir / "tls" / "ca.pem"
 
     @property
+    def tls_ca(self) -> Path:
+        return self.ca
+
+    @property
     def verify(self) -> str:
         """Clients by IP address get the local authority's certificate, even beside a given one."""
         return str(self.ca)
