@@ -75,13 +75,14 @@ def test_key_create_for_unknown_collection_fails(node):
     assert result.stderr.strip(), "no error message on stderr"
 
 
-def test_serve_prints_listening_url(node_factory):
+def test_serve_prints_the_dashboard_url_and_the_setup_link(node_factory):
     n = node_factory()
-    wanted = f"http://127.0.0.1:{n.port}"
+    wanted = f"http://localhost:{n.port}/setup?code="
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline and wanted not in Path(n.stdout_path).read_text(errors="replace"):
         time.sleep(0.1)  # stdout may be flushed a moment after /healthz answers
-    assert wanted in Path(n.stdout_path).read_text(errors="replace"), n.logs()
+    banner = Path(n.stdout_path).read_text(errors="replace")
+    assert wanted in banner and f"Hearth is running at http://localhost:{n.port}" in banner, n.logs()
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
