@@ -69,7 +69,7 @@ struct SignInPartsTests {
             ("/\\evil.example", "/"), ("", "/"), ("/a\r\nSet-Cookie: x", "/"),
         ])
     func safePaths(next: String, expected: String) {
-        #expect(LoginRoutes<NodeRequestContext>.safePath(next) == expected)
+        #expect(Redirects.safePath(next) == expected)
     }
 
     @Test func instanceURLsSplitIntoAuthorityAndPath() {

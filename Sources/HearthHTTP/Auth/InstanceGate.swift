@@ -75,7 +75,7 @@ struct InstanceGate: Sendable {
         return Response(
             status: .found,
             headers: [
-                .location: auth.dashboardOrigin(seenFrom: request) + "/open?to=" + LoginRoutes<BasicRequestContext>.encode(url),
+                .location: auth.dashboardOrigin(seenFrom: request) + "/open?to=" + Redirects.encode(url),
                 .cacheControl: "no-store",
             ])
     }
@@ -93,7 +93,7 @@ struct InstanceGate: Sendable {
             return Response(
                 status: .seeOther,
                 headers: [
-                    .location: LoginRoutes<BasicRequestContext>.safePath(query?["next"]),
+                    .location: Redirects.safePath(query?["next"]),
                     .setCookie: auth.sessionCookie(secret, for: session),
                     .cacheControl: "no-store", .referrerPolicy: "no-referrer",
                 ])

@@ -27,28 +27,28 @@ struct LoginRoutes<Context: RequestContext> {
     // MARK: Pages
 
     private func home(_ request: Request, _ context: Context) async throws -> Response {
-        guard try await registry.hasOwner() else { return Self.redirect("/setup") }
+        guard try await registry.hasOwner() else { return Redirects.seeOther("/setup") }
         guard let session = await auth.session(of: request, instance: nil, logger: context.logger) else {
-            return Self.redirect("/login")
+            return Redirects.seeOther("/login")
         }
         let owner = try await registry.owners().first { $0.space == session.space }?.username ?? session.space
         let address = auth.address
         let instances = try await registry.instances(space: session.space).map { instance in
             let origin = address.origin(slug: instance.slug)
-            return (name: instance.appName, link: "/open?to=" + Self.encode(origin + "/"), host: address.host(slug: instance.slug))
+            return (name: instance.appName, link: "/open?to=" + Redirects.encode(origin + "/"), host: address.host(slug: instance.slug))
         }
         return withCSRF(request) { AuthPages.home(owner: owner, instances: instances, csrf: $0) }
     }
 
     private func loginPage(_ request: Request, _ context: Context) async throws -> Response {
-        guard try await registry.hasOwner() else { return Self.redirect("/setup") }
+        guard try await registry.hasOwner() else { return Redirects.seeOther("/setup") }
         let next = nextPath(of: request)
-        if await auth.session(of: request, instance: nil, logger: context.logger) != nil { return Self.redirect(next) }
+        if await auth.session(of: request, instance: nil, logger: context.logger) != nil { return Redirects.seeOther(next) }
         return withCSRF(request) { AuthPages.login(next: next, csrf: $0) }
     }
 
     private func setupPage(_ request: Request, _ context: Context) async throws -> Response {
-        guard try await !registry.hasOwner() else { return Self.redirect("/login") }
+        guard try await !registry.hasOwner() else { return Redirects.seeOther("/login") }
         let code = FormQuery(request.uri.query)?["code"] ?? ""
         return withCSRF(request) { AuthPages.setup(code: code, csrf: $0) }
     }
@@ -58,7 +58,7 @@ struct LoginRoutes<Context: RequestContext> {
     private func login(_ request: Request, _ context: Context) async throws -> Response {
         let (form, csrf) = try await checkedForm(request)
         guard let form, let csrf else { return Self.forbidden }
-        let username = form["username"] ?? "", next = Self.safePath(form["next"])
+        let username = form["username"] ?? "", next = Redirects.safePath(form["next"])
         let address = OwnerAuth.clientAddress(context)
         if let denial = auth.throttle.check(address: address, account: username) {
             return Self.tooMany(denial) { AuthPages.login(next: next, csrf: csrf, username: username, error: $0, status: .tooManyRequests) }
@@ -79,13 +79,13 @@ struct LoginRoutes<Context: RequestContext> {
         if let session = await auth.session(of: request, instance: nil, logger: context.logger) {
             try await registry.revokeSession(session.id)
         }
-        var response = Self.redirect("/login")
+        var response = Redirects.seeOther("/login")
         response.headers[.setCookie] = auth.cookies.header(auth.cookies.session, "", maxAge: 0)
         return response
     }
 
     private func setup(_ request: Request, _ context: Context) async throws -> Response {
-        guard try await !registry.hasOwner() else { return Self.redirect("/login") }
+        guard try await !registry.hasOwner() else { return Redirects.seeOther("/login") }
         let (form, csrf) = try await checkedForm(request)
         guard let form, let csrf else { return Self.forbidden }
         let code = form["code"] ?? "", username = form["username"] ?? ""
@@ -115,7 +115,7 @@ struct LoginRoutes<Context: RequestContext> {
     private func open(_ request: Request, _ context: Context) async throws -> Response {
         let to = FormQuery(request.uri.query)?["to"] ?? ""
         guard let session = await auth.session(of: request, instance: nil, logger: context.logger) else {
-            return Self.redirect("/login?next=" + Self.encode("/open?to=" + Self.encode(to)))
+            return Redirects.seeOther("/login?next=" + Redirects.encode("/open?to=" + Redirects.encode(to)))
         }
         let address = auth.address
         guard let target = InstanceURL(to), auth.isNodePort(target.authority, dashboard: request.head.authority),
@@ -125,8 +125,8 @@ struct LoginRoutes<Context: RequestContext> {
             return AuthPages.message(.notFound, title: "No app there", "Your space has no app at \(to).")
         }
         let token = auth.handoffs.issue(for: session, instance: instance.id)
-        let landing = "\(address.scheme)://\(target.authority)/__space/session?token=\(token)&next=\(Self.encode(target.pathAndQuery))"
-        var response = Self.redirect(landing)
+        let landing = "\(address.scheme)://\(target.authority)/__space/session?token=\(token)&next=\(Redirects.encode(target.pathAndQuery))"
+        var response = Redirects.seeOther(landing)
         response.headers[.referrerPolicy] = "no-referrer"
         return response
     }
@@ -138,7 +138,7 @@ struct LoginRoutes<Context: RequestContext> {
             space: space, address: OwnerAuth.clientAddress(context), agent: request.headers[.userAgent] ?? "",
             lifetime: auth.settings.sessionLifetime)
         context.logger.info("Signed in", metadata: ["space": "\(space)", "session": "\(session.id)"])
-        var response = Self.redirect(next)
+        var response = Redirects.seeOther(next)
         response.headers[.setCookie] = auth.sessionCookie(token, for: session)
         return response
     }
@@ -170,21 +170,9 @@ struct LoginRoutes<Context: RequestContext> {
         let query = FormQuery(request.uri.query)
         if let uri = query?.nonEmpty("redirect_uri"), let target = InstanceURL(uri) {
             return InstanceMiddleware<Context>.slug(host: target.authority, domain: auth.address.domain) != nil
-                ? "/open?to=" + Self.encode(uri) : Self.safePath(target.pathAndQuery)
+                ? "/open?to=" + Redirects.encode(uri) : Redirects.safePath(target.pathAndQuery)
         }
-        return Self.safePath(query?["next"])
-    }
-
-    /// A local path to redirect to, or `/` for anything that could leave the node.
-    static func safePath(_ path: String?) -> String {
-        guard let path, path.hasPrefix("/"), !path.hasPrefix("//"),
-            !path.unicodeScalars.contains(where: { $0 == "\\" || $0.value < 0x20 || $0.value == 0x7F })
-        else { return "/" }
-        return path
-    }
-
-    static func redirect(_ location: String) -> Response {
-        Response(status: .seeOther, headers: [.location: location, .cacheControl: "no-store"])
+        return Redirects.safePath(query?["next"])
     }
 
     static var forbidden: Response {
@@ -203,25 +191,5 @@ struct LoginRoutes<Context: RequestContext> {
         var response = page(message)
         response.headers[.retryAfter] = "\(denial.retryAfter)"
         return response
-    }
-
-    static func encode(_ text: String) -> String {
-        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~/"))) ?? ""
-    }
-}
-
-/// An absolute `http(s)://authority/path?query` URL, split the way the handoff needs it.
-struct InstanceURL {
-    let authority: String
-    let pathAndQuery: String
-
-    init?(_ text: String) {
-        guard let scheme = text.range(of: "://"), ["http", "https"].contains(text[..<scheme.lowerBound].lowercased()) else { return nil }
-        let rest = text[scheme.upperBound...]
-        let end = rest.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? rest.endIndex
-        guard end > rest.startIndex, !rest[..<end].contains("@") else { return nil }
-        authority = String(rest[..<end])
-        let tail = rest[end...].prefix { $0 != "#" }
-        pathAndQuery = tail.hasPrefix("/") ? String(tail) : "/" + tail
     }
 }
