@@ -13,6 +13,7 @@ extension Registry {
                 try db.execute(
                     sql: "INSERT OR REPLACE INTO node_settings (name, value) VALUES ('default_limits', ?)", arguments: [json])
             }
+            version.invalidate()
         } catch {
             throw RegistryError(RegistryError.storage, "Cannot record the node's default limits", cause: error)
         }

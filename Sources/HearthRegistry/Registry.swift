@@ -195,6 +195,7 @@ public final class Registry: Sendable {
     }
 
     func write<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws(RegistryError) -> T {
+        defer { version.invalidate() }
         do { return try await pool.write(work) } catch { throw Self.wrap(error) }
     }
 

@@ -1,12 +1,26 @@
+import Dispatch
 import Foundation
 import GRDB
 import Synchronization
 
 /// Reads the registry's data version: SQLite's `PRAGMA data_version` changes whenever any
-/// other connection, in this process or another (the CLI), commits to the file. Reading it is
-/// a few microseconds on a dedicated connection, far cheaper than a lookup through the pool.
+/// other connection, in this process or another (the CLI), commits to the file.
+///
+/// Reading it takes a few microseconds, but on one connection, so under many concurrent
+/// requests they would queue for it. A reading is therefore reused for up to a millisecond:
+/// this process's own writes make it stale at once (`invalidate`), another process's (the CLI
+/// revoking a key) count from at most a millisecond later.
 final class RegistryVersion: Sendable {
+    private struct Reading {
+        var version: Int64
+        var at: UInt64
+    }
+
+    /// How long a reading is reused, in nanoseconds.
+    static var freshness: UInt64 { 1_000_000 }
+
     private let probe: DatabaseQueue
+    private let last = Mutex<Reading?>(nil)
 
     init(file: URL) throws {
         probe = try DatabaseQueue(path: file.path)
@@ -14,7 +28,16 @@ final class RegistryVersion: Sendable {
 
     /// The registry's current data version.
     func current() throws -> Int64 {
-        try probe.inDatabase { db in try Int64.fetchOne(db.cachedStatement(sql: "PRAGMA data_version")) ?? 0 }
+        let now = DispatchTime.now().uptimeNanoseconds
+        if let reading = last.withLock({ $0 }), now &- reading.at < Self.freshness { return reading.version }
+        let version = try probe.inDatabase { db in try Int64.fetchOne(db.cachedStatement(sql: "PRAGMA data_version")) ?? 0 }
+        last.withLock { $0 = Reading(version: version, at: now) }
+        return version
+    }
+
+    /// Forgets the last reading; called after each of this process's writes.
+    func invalidate() {
+        last.withLock { $0 = nil }
     }
 }
 
