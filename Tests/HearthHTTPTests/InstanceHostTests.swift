@@ -1,3 +1,4 @@
+import HearthRuntime
 import Testing
 
 @testable import HearthHTTP
@@ -20,6 +21,6 @@ struct InstanceHostTests {
             ("evil-localhost:4200", nil),
         ] as [(String, String?)])
     func slug(host: String, expected: String?) {
-        #expect(InstanceMiddleware<NodeRequestContext>.slug(host: host, domain: "localhost") == expected)
+        #expect(NodeAddress(domain: "localhost").instanceLabel(ofHost: host) == expected)
     }
 }

@@ -119,7 +119,7 @@ struct LoginRoutes<Context: RequestContext> {
         }
         let address = auth.address
         guard let target = InstanceURL(to), auth.isNodePort(target.authority, dashboard: request.head.authority),
-            let slug = InstanceMiddleware<Context>.slug(host: target.authority, domain: address.domain),
+            let slug = address.instanceLabel(ofHost: target.authority),
             let instance = try await registry.instance(slug: slug), instance.space == session.space
         else {
             return AuthPages.message(.notFound, title: "No app there", "Your space has no app at \(to).")
@@ -169,7 +169,7 @@ struct LoginRoutes<Context: RequestContext> {
     private func nextPath(of request: Request) -> String {
         let query = FormQuery(request.uri.query)
         if let uri = query?.nonEmpty("redirect_uri"), let target = InstanceURL(uri) {
-            return InstanceMiddleware<Context>.slug(host: target.authority, domain: auth.address.domain) != nil
+            return auth.address.instanceLabel(ofHost: target.authority) != nil
                 ? "/open?to=" + Redirects.encode(uri) : Redirects.safePath(target.pathAndQuery)
         }
         return Redirects.safePath(query?["next"])

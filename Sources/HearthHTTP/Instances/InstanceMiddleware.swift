@@ -21,7 +21,7 @@ struct InstanceMiddleware<Context: RequestContext>: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let address = catalog.address
-        guard let host = request.head.authority, let slug = Self.slug(host: host, domain: address.domain) else {
+        guard let host = request.head.authority, let slug = address.instanceLabel(ofHost: host) else {
             if let sibling = await siblingCall(request, context: context) { return sibling }
             return try await next(request, context)
         }
@@ -131,17 +131,5 @@ struct InstanceMiddleware<Context: RequestContext>: RouterMiddleware {
             }
         }
         return InstancePages.page(.notFound, title: "Not found", message: "\(path) is reserved by the platform.")
-    }
-
-    /// The instance label of a host name under `domain` (`notes.localhost:4200` → `notes`).
-    static func slug(host: String, domain: String) -> String? {
-        var name = host.lowercased()
-        if let colon = name.lastIndex(of: ":"), !name.hasSuffix("]") { name = String(name[..<colon]) }
-        if name.hasSuffix(".") { name.removeLast() }
-        let suffix = "." + domain.lowercased()
-        guard name.hasSuffix(suffix) else { return nil }
-        let label = name.dropLast(suffix.count)
-        // A deeper name (`a.notes.localhost`) is no instance's, but it is not the dashboard either.
-        return label.isEmpty ? nil : String(label)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import HearthRuntime
 import NIOSSL
 import Synchronization
 import X509
@@ -76,11 +77,9 @@ final class CertificateSelector: Sendable {
 
     /// The instance label of a host name directly under `domain` (`notes.localhost` → `notes`).
     static func instanceLabel(of name: String, domain: String) -> String? {
-        guard name.hasSuffix("." + domain) else { return nil }
-        let label = name.dropLast(domain.count + 1)
-        guard (1...63).contains(label.count), label.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) else {
-            return nil
-        }
-        return String(label)
+        guard let label = NodeAddress.label(ofHost: name, under: domain), label.count <= 63,
+            label.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") })
+        else { return nil }
+        return label
     }
 }

@@ -41,6 +41,23 @@ public struct NodeAddress: Sendable, Equatable {
         port == (scheme == "https" ? 443 : 80) ? name : "\(name):\(port)"
     }
 
+    /// The instance label of a host (with or without port) under the node's domain.
+    public func instanceLabel(ofHost host: String) -> String? {
+        Self.label(ofHost: host, under: domain)
+    }
+
+    /// The label of a host name under `domain` (`Notes.localhost:4200` → `notes`). A deeper name
+    /// (`a.notes.localhost`) keeps its dot: no instance has it, but it is not the dashboard either.
+    public static func label(ofHost host: String, under domain: String) -> String? {
+        var name = host.lowercased()
+        if let colon = name.lastIndex(of: ":"), !name.hasSuffix("]") { name = String(name[..<colon]) }
+        if name.hasSuffix(".") { name.removeLast() }
+        let suffix = "." + domain.lowercased()
+        guard name.hasSuffix(suffix) else { return nil }
+        let label = name.dropLast(suffix.count)
+        return label.isEmpty ? nil : String(label)
+    }
+
     /// The origin of an instance (`http://notes.localhost:4200`).
     public func origin(slug: String) -> String {
         "\(scheme)://\(host(slug: slug))"
