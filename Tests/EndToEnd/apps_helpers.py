@@ -189,9 +189,9 @@ class AppNode(Node):
 
 
 @contextlib.contextmanager
-def module_node(tmp_path_factory, name: str, args=(), env: dict[str, str] | None = None):
-    """A node for one test module, stopped (with its micros) at the end."""
-    node = AppNode(tmp_path_factory.mktemp(name) / "data", args=args, env=env).start()
+def module_node(tmp_path_factory, name: str, args=(), env: dict[str, str] | None = None, kind: type = None):
+    """A node (an AppNode, or `kind`) for one test module, stopped (with its micros) at the end."""
+    node = (kind or AppNode)(tmp_path_factory.mktemp(name) / "data", args=args, env=env).start()
     try:
         yield node
     finally:

@@ -16,14 +16,8 @@ from tls_helpers import TLSNode, curl, handshake, localhost_names, self_signed
 
 @pytest.fixture(scope="module")
 def node(tmp_path_factory):
-    node = TLSNode(tmp_path_factory.mktemp("tls") / "data", args=["--tls", "--sandbox", "required"]).start()
-    try:
-        yield node
-    finally:
-        died = not node.alive
-        node.stop()
-        if died:
-            pytest.fail(f"the TLS node died during the module\n{node.logs()}")
+    with module_node(tmp_path_factory, "tls", args=["--tls", "--sandbox", "required"], kind=TLSNode) as n:
+        yield n
 
 
 @pytest.fixture(scope="module")
