@@ -126,6 +126,10 @@ extension SandboxLauncher {
     }
 
     static func key(_ request: LaunchRequest) -> String {
-        "\(request.instanceID)/\(request.micro)"
+        key(instanceID: request.instanceID, micro: request.micro)
+    }
+
+    static func key(instanceID: String, micro: String) -> String {
+        "\(instanceID)/\(micro)"
     }
 }

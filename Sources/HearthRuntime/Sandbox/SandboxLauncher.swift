@@ -57,7 +57,20 @@ public final class SandboxLauncher: Launcher {
             }
         }
         if room.limits != limits { try update(room, to: limits) }
+        await awaitLeftovers(of: spec, in: room)
         return room.network
+    }
+
+    /// Waits (up to two seconds) for the processes an ended run of the micro left in its group
+    /// (a killed fork bomb's, still being reaped) to go, so they do not hold the process limit
+    /// against the new start. A prepared start's waiting processes are not leftovers.
+    private func awaitLeftovers(of spec: MicroSpec, in room: InstanceRoom) async {
+        let key = Self.key(instanceID: spec.instanceID, micro: spec.micro)
+        guard let group = room.group, standbys.withLock({ $0.prepared[key] == nil }) else { return }
+        for _ in 0..<400 {
+            if group.processes(micro: spec.micro).isEmpty { return }
+            try? await Task.sleep(for: .milliseconds(5))
+        }
     }
 
     public func launch(_ request: LaunchRequest) throws(RuntimeError) -> LaunchedProcess {
