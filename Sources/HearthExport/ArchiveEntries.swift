@@ -57,7 +57,7 @@ struct ArchiveEntries {
         var hasher = SHA256(), size: Int64 = 0
         let crc: CRC32
         do {
-            crc = try archive.extract(entry, bufferSize: 1 << 20) { chunk in
+            crc = try archive.extract(entry, bufferSize: Int(1 << 20)) { chunk in
                 size += Int64(chunk.count)
                 guard size <= declared else { throw ExportError.bad("Entry '\(path)' is longer than its header says") }
                 hasher.update(data: chunk)

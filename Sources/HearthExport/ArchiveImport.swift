@@ -66,7 +66,7 @@ public struct ArchiveImport {
     private func collectionName(_ given: String?, plan: ImportPlan, archive: URL, space: String) async throws -> String {
         if let given {
             try Registry.validateName(given, what: "Collection name")
-            guard try await !registry.hasCollection(named: given, space: space) else {
+            guard try await registry.hasCollection(named: given, space: space) == false else {
                 throw ExportError(ExportError.conflict, "A collection named '\(given)' already exists")
             }
             return given

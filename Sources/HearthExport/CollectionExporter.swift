@@ -93,7 +93,7 @@ public struct CollectionExporter: Sendable {
     private func addFile(_ archive: Archive, path: String, file: DriveFile, wrote: (Int64) -> Void) throws -> String {
         var hasher = SHA256()
         var hashed: Int64 = 0
-        try archive.addEntry(with: path, type: .file, uncompressedSize: file.info.size, bufferSize: 1 << 20) { position, size in
+        try archive.addEntry(with: path, type: .file, uncompressedSize: file.info.size, bufferSize: Int(1 << 20)) { position, size in
             let bytes = try file.read(offset: position, count: size)
             guard position == hashed else { throw ExportError.storage("The archive writer read out of order") }
             hasher.update(data: bytes)

@@ -9,8 +9,8 @@ public struct ExportManifest: Codable, Sendable, Equatable {
     /// The newest format version this build writes and reads.
     public static let currentVersion = 1
 
-    public var format = formatName
-    public var version = currentVersion
+    public var format = ExportManifest.formatName
+    public var version = ExportManifest.currentVersion
     public var source: Source
     /// ISO 8601, UTC.
     public var createdAt: String
