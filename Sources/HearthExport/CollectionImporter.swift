@@ -16,7 +16,8 @@ public struct CollectionImporter {
     let freeBytes: (URL) -> Int64?
 
     public init(
-        plan: ImportPlan, archive: URL, limits: ArchiveLimits = ArchiveLimits(), freeBytes: @escaping (URL) -> Int64? = CollectionImporter.freeBytes
+        plan: ImportPlan, archive: URL, limits: ArchiveLimits = ArchiveLimits(),
+        freeBytes: @escaping (URL) -> Int64? = CollectionImporter.freeBytes
     ) {
         (self.plan, self.archive, self.limits, self.freeBytes) = (plan, archive, limits, freeBytes)
     }
