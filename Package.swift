@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "HearthDrive", targets: ["HearthDrive"]),
         .library(name: "HearthRuntime", targets: ["HearthRuntime"]),
         .library(name: "HearthRegistry", targets: ["HearthRegistry"]),
+        .library(name: "HearthExport", targets: ["HearthExport"]),
         .library(name: "HearthHTTP", targets: ["HearthHTTP"]),
         .library(name: "HearthServer", targets: ["HearthServer"]),
         .library(name: "HearthTesting", targets: ["HearthTesting"]),
@@ -35,6 +36,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
     ],
     targets: [
         .target(
@@ -83,6 +85,17 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Export archives: a collection's Bases and Drives as one zip, and back.
+        .target(
+            name: "HearthExport",
+            dependencies: [
+                "HearthCore", "HearthBase", "HearthDrive", "HearthRegistry",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "HearthHTTP",
             dependencies: [
@@ -117,6 +130,7 @@ let package = Package(
             name: "hearth",
             dependencies: [
                 "HearthCore", "HearthBase", "HearthDrive", "HearthRegistry", "HearthRuntime", "HearthHTTP", "HearthServer",
+                "HearthExport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
@@ -159,6 +173,14 @@ let package = Package(
         .testTarget(
             name: "HearthRegistryTests",
             dependencies: ["HearthRegistry", "HearthTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "HearthExportTests",
+            dependencies: [
+                "HearthExport", "HearthTesting",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

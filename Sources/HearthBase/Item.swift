@@ -26,7 +26,7 @@ public struct Item: Sendable {
     }
 
     /// Builds an item from its key and its other fields, checking key, expiry and size.
-    init(key: String, fields: JSONObject, limits: BaseLimits) throws(BaseError) {
+    package init(key: String, fields: JSONObject, limits: BaseLimits) throws(BaseError) {
         guard key.utf8.count <= limits.maxKeyBytes else { throw .bad("Key is longer than \(limits.maxKeyBytes) bytes") }
         var object = JSONObject([(key: "key", value: .string(key))])
         for member in fields.members where member.key != "key" { object[member.key] = member.value }

@@ -88,7 +88,7 @@ extension DriveStore {
             .map(Self.info)
     }
 
-    private static func info(_ row: Row) -> DriveFileInfo {
+    static func info(_ row: Row) -> DriveFileInfo {
         DriveFileInfo(
             name: row["name"], size: row["size"], contentType: row["content_type"], sha256: row["sha256"],
             modified: Date(timeIntervalSince1970: row["modified"]))

@@ -11,7 +11,7 @@ import Synchronization
 /// transaction, so a file appears whole or not at all and a crash leaves at most an orphan
 /// blob, which `sweepOrphans` deletes. Blobs a transaction drops are deleted after it commits.
 public final class DriveStore: Sendable {
-    let database: CollectionDatabase
+    package let database: CollectionDatabase
     let pool: DatabasePool
     let committer: GroupCommitter
     let blobs: BlobDirectory

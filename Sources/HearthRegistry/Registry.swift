@@ -36,8 +36,11 @@ public final class Registry: Sendable {
 
     // MARK: Collections
 
-    /// Creates a collection and its first data key (named `default`).
-    public func createCollection(name: String, space: String = defaultSpace) async throws(RegistryError) -> (CollectionInfo, DataKey) {
+    /// Creates a collection and its first data key (named `default`). `id` is a project id
+    /// chosen beforehand (an import writes the collection's files before registering it).
+    public func createCollection(
+        name: String, space: String = defaultSpace, id: String? = nil
+    ) async throws(RegistryError) -> (CollectionInfo, DataKey) {
         try Self.validateName(name, what: "Collection name")
         let now = clock.now()
         return try await write { db in
@@ -48,7 +51,17 @@ public final class Registry: Sendable {
             else {
                 throw RegistryError(RegistryError.conflict, "A collection named '\(name)' already exists")
             }
-            return try Self.insertCollection(db, name: name, space: space, now: now, instance: false)
+            if let id, try Bool.fetchOne(db, sql: "SELECT 1 FROM collections WHERE id = ?", arguments: [id]) != nil {
+                throw RegistryError(RegistryError.conflict, "A collection with project id '\(id)' already exists")
+            }
+            return try Self.insertCollection(db, name: name, space: space, now: now, instance: false, id: id)
+        }
+    }
+
+    /// Whether `space` has a collection named `name`.
+    public func hasCollection(named name: String, space: String = defaultSpace) async throws(RegistryError) -> Bool {
+        try await read { db in
+            try Bool.fetchOne(db, sql: "SELECT 1 FROM collections WHERE space = ? AND name = ?", arguments: [space, name]) != nil
         }
     }
 
@@ -144,9 +157,9 @@ public final class Registry: Sendable {
     /// Inserts a collection with a fresh project id and its first data key: `default` for a
     /// headless collection, `runtime` (the one its micros get) for an instance's.
     static func insertCollection(
-        _ db: Database, name: String, space: String, now: Double, instance: Bool
+        _ db: Database, name: String, space: String, now: Double, instance: Bool, id given: String? = nil
     ) throws -> (CollectionInfo, DataKey) {
-        var id = Secrets.identifier()
+        var id = given ?? Secrets.identifier()
         while try Bool.fetchOne(db, sql: "SELECT 1 FROM collections WHERE id = ?", arguments: [id]) != nil {
             id = Secrets.identifier()
         }
@@ -170,7 +183,8 @@ public final class Registry: Sendable {
         return (info, DataKey(projectID: collection, secret: secret))
     }
 
-    static func validateName(_ name: String, what: String) throws(RegistryError) {
+    /// Checks a collection, space or instance name: 1 to 64 letters, digits, `-`, `_` or `.`.
+    public static func validateName(_ name: String, what: String) throws(RegistryError) {
         let allowed = name.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) || "-_.".unicodeScalars.contains($0) }
         guard !name.isEmpty, name.count <= 64, allowed else {
             throw RegistryError(RegistryError.badName, "\(what) must be 1 to 64 letters, digits, '-', '_' or '.'")

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A one-line progress bar on stderr for long transfers, redrawn at most ten times a second.
 /// Silent when stderr is not a terminal, so scripts and logs get only the final result.
@@ -38,5 +39,24 @@ struct Progress {
             unit += 1
         }
         return unit == 0 ? "\(bytes) B" : String(format: "%.1f %@", value, units[unit])
+    }
+}
+
+/// A progress bar fed from a `@Sendable` callback (done, total), drawn once the total is known.
+final class ProgressFeed: Sendable {
+    private let bar: Mutex<Progress?> = Mutex(nil)
+    private let title: String
+
+    init(_ title: String) { self.title = title }
+
+    func update(_ done: Int64, _ total: Int64) {
+        bar.withLock { bar in
+            if bar == nil { bar = Progress(title, total: total) }
+            bar?.update(done)
+        }
+    }
+
+    func finish() {
+        bar.withLock { $0?.finish() }
     }
 }

@@ -7,14 +7,14 @@ import HearthCore
 /// Point reads are batched by a `PointReader`, queries run on the pool's readers, and writes
 /// go through a `GroupCommitter` and return only after their transaction is durably committed.
 public final class BaseStore: Sendable {
-    let database: CollectionDatabase
+    package let database: CollectionDatabase
     let pool: DatabasePool
     let committer: GroupCommitter
     let pointReader: PointReader
-    let limits: BaseLimits
+    package let limits: BaseLimits
     let keys: ItemKeyGenerator
     let clock: WallClock
-    private let bases = NamedRows(table: "bases")
+    let bases = NamedRows(table: "bases")
 
     /// The Bases of the collection whose database is `database` (opened with `BaseStore.schema`).
     public init(database: CollectionDatabase, limits: BaseLimits = BaseLimits(), clock: WallClock = .system) {
