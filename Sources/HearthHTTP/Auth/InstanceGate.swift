@@ -90,13 +90,10 @@ struct InstanceGate: Sendable {
         }
         do {
             let (session, secret) = try await auth.registry.createInstanceSession(parent: parent, instance: instance.info.id)
-            return Response(
-                status: .seeOther,
-                headers: [
-                    .location: Redirects.safePath(query?["next"]),
-                    .setCookie: auth.sessionCookie(secret, for: session),
-                    .cacheControl: "no-store", .referrerPolicy: "no-referrer",
-                ])
+            var response = Redirects.seeOther(Redirects.safePath(query?["next"]))
+            response.headers[.setCookie] = auth.sessionCookie(secret, for: session)
+            response.headers[.referrerPolicy] = "no-referrer"
+            return response
         } catch {
             context.logger.notice("Session handoff refused", metadata: ["reason": "\(error.message)"])
             return AuthPages.message(.forbidden, title: "Signed out", "Your session has ended. Open the app again from your space.")
