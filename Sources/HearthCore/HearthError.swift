@@ -39,10 +39,12 @@ public struct ModuleError<Domain>: HearthError {
     }
 }
 
-/// Errors of HearthCore itself (JSON decoding).
+/// Errors of HearthCore itself (JSON decoding, the space identity key).
 public typealias CoreError = ModuleError<CoreDomain>
 public enum CoreDomain {}
 
 extension ModuleError where Domain == CoreDomain {
     public static var badJSON: ErrorCode { "core.bad_json" }
+    /// A file of the data directory cannot be read or written.
+    public static var storage: ErrorCode { "core.storage" }
 }

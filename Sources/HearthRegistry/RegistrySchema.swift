@@ -134,6 +134,23 @@ enum RegistrySchema {
                     );
                     """)
         }
+        migrator.registerMigration("v5-releases") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE releases (
+                        id TEXT PRIMARY KEY,
+                        space TEXT NOT NULL REFERENCES spaces(id),
+                        instance TEXT NOT NULL,
+                        app_name TEXT NOT NULL,
+                        version TEXT NOT NULL,
+                        notes TEXT NOT NULL,
+                        listed INTEGER NOT NULL,
+                        sha256 TEXT NOT NULL,
+                        created_at REAL NOT NULL,
+                        UNIQUE (space, app_name, version)
+                    );
+                    """)
+        }
         return migrator
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import HearthCore
 import HearthRegistry
 
 struct SpaceCommand: AsyncParsableCommand {
@@ -9,7 +10,7 @@ struct SpaceCommand: AsyncParsableCommand {
             A node hosts one or many spaces. Each has its own owner, apps, keys and sessions; \
             nothing is shared between them. Every node has the space 'default'.
             """,
-        subcommands: [Create.self, List.self])
+        subcommands: [Create.self, List.self, Identity.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a space, and its owner when --owner is given.")
@@ -51,6 +52,29 @@ struct SpaceCommand: AsyncParsableCommand {
                             "\(instances.filter { $0.space == space.id }.count)", space.createdAt.formatted(.iso8601),
                         ]
                     }))
+        }
+    }
+
+    struct Identity: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show the space's signing identity: the Ed25519 key its releases are signed with.",
+            discussion: "The key is made on first use; its private half stays in <data>/spaces/<space>/secrets/identity.key.")
+
+        @OptionGroup var options: DataOptions
+        @Argument(help: "The space.")
+        var space = Registry.defaultSpace
+        @Flag(help: "Print JSON instead of text.")
+        var json = false
+
+        func run() async throws {
+            let registry = try await failing { try options.openRegistry() }
+            let identity = try await failing {
+                try await registry.requireSpace(space)
+                return try SpaceIdentity.loadOrCreate(space: space, in: options.layout)
+            }
+            let publicKey = identity.publicKey.rawRepresentation.base64EncodedString()
+            if json { return try printJSON(["space": space, "public_key": publicKey, "fingerprint": identity.fingerprint]) }
+            print("space:        \(space)\npublic key:   \(publicKey)\nfingerprint:  \(identity.fingerprint)")
         }
     }
 }

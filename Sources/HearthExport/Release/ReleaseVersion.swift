@@ -1,0 +1,39 @@
+/// Semantic versions (semver.org 2.0.0) as releases use them.
+public enum ReleaseVersion {
+    /// Whether `text` is `MAJOR.MINOR.PATCH` with an optional `-prerelease` and `+build`.
+    public static func isValid(_ text: String) -> Bool {
+        guard text.utf8.count <= 128 else { return false }
+        var rest = Substring(text)
+        var build: Substring?
+        if let plus = rest.firstIndex(of: "+") {
+            build = rest[rest.index(after: plus)...]
+            rest = rest[..<plus]
+        }
+        var prerelease: Substring?
+        if let dash = rest.firstIndex(of: "-") {
+            prerelease = rest[rest.index(after: dash)...]
+            rest = rest[..<dash]
+        }
+        let core = rest.split(separator: ".", omittingEmptySubsequences: false)
+        guard core.count == 3, core.allSatisfy(isNumber) else { return false }
+        if let prerelease, !identifiers(prerelease, numbersCanonical: true) { return false }
+        if let build, !identifiers(build, numbersCanonical: false) { return false }
+        return true
+    }
+
+    private static func isNumber(_ part: Substring) -> Bool {
+        !part.isEmpty && part.allSatisfy(\.isASCIIDigit) && (part == "0" || part.first != "0")
+    }
+
+    private static func identifiers(_ text: Substring, numbersCanonical: Bool) -> Bool {
+        text.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { part in
+            guard !part.isEmpty, part.allSatisfy({ $0.isASCIIDigit || $0.isASCIILetter || $0 == "-" }) else { return false }
+            return !numbersCanonical || !part.allSatisfy(\.isASCIIDigit) || isNumber(part)
+        }
+    }
+}
+
+extension Character {
+    fileprivate var isASCIIDigit: Bool { ("0"..."9").contains(self) }
+    fileprivate var isASCIILetter: Bool { ("a"..."z").contains(self) || ("A"..."Z").contains(self) }
+}

@@ -1,0 +1,80 @@
+import Crypto
+import Foundation
+import HearthCore
+import ZIPFoundation
+
+/// Packs an installed app copy into a signed release archive: every regular file of the app
+/// under `app/` (compiled `__pycache__` left out: installs rebuild them), then `release.json`
+/// and `release.sig`. Written aside and renamed, so a failed release leaves nothing.
+public struct ReleaseWriter {
+    public let identity: SpaceIdentity
+    let now: @Sendable () -> Date
+
+    public init(identity: SpaceIdentity, now: @escaping @Sendable () -> Date = Date.init) {
+        (self.identity, self.now) = (identity, now)
+    }
+
+    /// Writes the release of the app in `appDirectory` (holding its Spacefile) to `file`;
+    /// returns its manifest and the archive's SHA-256.
+    public func write(
+        appDirectory: URL, app: String, version: String, notes: String, icon: String?, to file: URL
+    ) throws(ExportError) -> (manifest: ReleaseManifest, sha256: String) {
+        guard ReleaseVersion.isValid(version) else {
+            throw .bad("'\(version)' is not a semantic version (MAJOR.MINOR.PATCH, e.g. 1.2.0)")
+        }
+        let partial = file.appendingPathExtension("partial")
+        try? FileManager.default.removeItem(at: partial)
+        do {
+            try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+            let paths = try Self.appFiles(in: appDirectory)
+            let archive = try Archive(url: partial, accessMode: .create)
+            var entries: [ExportManifest.Entry] = []
+            for path in paths {
+                let data = try Data(contentsOf: appDirectory.appendingPathComponent(path))
+                let entry = ReleaseManifest.appPrefix + path
+                try Self.add(data, as: entry, to: archive)
+                entries.append(.init(path: entry, size: Int64(data.count), sha256: SHA256.hash(data: data).hexString))
+            }
+            let present = Set(paths)
+            let manifest = ReleaseManifest(
+                app: app, version: version, notes: notes, createdAt: ISO8601DateFormatter().string(from: now()),
+                publisher: .init(
+                    publicKey: identity.publicKey.rawRepresentation.base64EncodedString(), fingerprint: identity.fingerprint),
+                icon: icon.flatMap { present.contains($0) ? ReleaseManifest.appPrefix + $0 : nil },
+                discovery: present.contains("Discovery.md") ? ReleaseManifest.appPrefix + "Discovery.md" : nil,
+                files: entries)
+            let manifestData = try ReleaseManifest.encoder.encode(manifest)
+            try Self.add(manifestData, as: ReleaseManifest.path, to: archive)
+            try Self.add(try identity.privateKey.signature(for: manifestData), as: ReleaseManifest.signaturePath, to: archive)
+            let sha256 = SHA256.hash(data: try Data(contentsOf: partial)).hexString
+            guard rename(partial.path, file.path) == 0 else { throw ExportError.storage("Cannot write '\(file.path)'") }
+            return (manifest, sha256)
+        } catch {
+            try? FileManager.default.removeItem(at: partial)
+            if let error = error as? ExportError { throw error }
+            throw ExportError.storage("Cannot write the release archive", error)
+        }
+    }
+
+    /// Regular files under `directory`, as sorted relative paths; symlinks and `__pycache__` left out.
+    static func appFiles(in directory: URL) throws -> [String] {
+        let root = directory.standardizedFileURL.path
+        guard let walker = FileManager.default.enumerator(atPath: root) else { throw ExportError.storage("Cannot read the app's copy") }
+        var paths: [String] = []
+        while let path = walker.nextObject() as? String {
+            let type = walker.fileAttributes?[.type] as? FileAttributeType
+            if type == .typeDirectory, (path as NSString).lastPathComponent == "__pycache__" {
+                walker.skipDescendants()
+            } else if type == .typeRegular, ArchivePath.isSafe(path) {
+                paths.append(path)
+            }
+        }
+        return paths.sorted()
+    }
+
+    private static func add(_ data: Data, as path: String, to archive: Archive) throws {
+        try archive.addEntry(
+            with: path, type: .file, uncompressedSize: Int64(data.count), compressionMethod: .deflate,
+            provider: { position, size in data.subdata(in: Int(position)..<Int(position) + size) })
+    }
+}
