@@ -18,6 +18,14 @@ public struct ReleaseVerifier: Sendable {
         try verify(try ArchiveEntries(url: url, limits: limits)).manifest
     }
 
+    /// The verified manifest and the text of the app's Spacefile (to show what the app asks for).
+    public func inspect(_ url: URL) throws(ExportError) -> (manifest: ReleaseManifest, spacefile: String) {
+        let entries = try ArchiveEntries(url: url, limits: limits)
+        let manifest = try verify(entries).manifest
+        let bytes = try entries.data(ReleaseManifest.appPrefix + "Spacefile", limit: 1 << 20)
+        return (manifest, String(decoding: bytes, as: UTF8.self))
+    }
+
     /// Verifies the release, then writes its app into `directory` (which must not exist), each
     /// file's hash checked again as it is written. On failure the directory is removed.
     public func unpack(_ url: URL, into directory: URL) throws(ExportError) -> ReleaseManifest {

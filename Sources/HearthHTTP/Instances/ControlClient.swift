@@ -35,7 +35,7 @@ public enum ControlClient {
     }
 
     /// A client context trusting only `anchor`, else the system's authorities.
-    private static func clientContext(trusting anchor: String?) throws -> NIOSSLContext {
+    static func clientContext(trusting anchor: String?) throws -> NIOSSLContext {
         var configuration = TLSConfiguration.makeClientConfiguration()
         if let anchor { configuration.trustRoots = .file(anchor) }
         return try NIOSSLContext(configuration: configuration)

@@ -16,17 +16,19 @@ public struct Installer: Sendable {
     }
 
     /// Installs the app in `source` (the directory holding its `Spacefile`) into `space`;
-    /// `name` picks the host label (default: the app's name).
+    /// `name` picks the host label (default: the app's name). A release passes its `version`
+    /// and `origin` (`release:<id or URL>`); a directory gets `local-<time>` and its path.
     public func install(
-        source: URL, name: String? = nil, space: String = Registry.defaultSpace, progress: any BuildProgress
+        source: URL, name: String? = nil, space: String = Registry.defaultSpace, appName: String? = nil, version: String? = nil,
+        origin: String? = nil, progress: any BuildProgress
     ) async throws -> InstanceInfo {
         try await registry.requireSpace(space)
         let source = source.standardizedFileURL
         let spacefile = try Spacefile.load(directory: source)
-        let appName = spacefile.appName ?? source.lastPathComponent
-        let version = "local-\(Int(Date().timeIntervalSince1970))"
+        let appName = appName ?? spacefile.appName ?? source.lastPathComponent
+        let version = version ?? "local-\(Int(Date().timeIntervalSince1970))"
         let (instance, dataKey) = try await registry.createInstance(
-            appName: appName, preferredSlug: name ?? appName, source: source.path, version: version, space: space)
+            appName: appName, preferredSlug: name ?? appName, source: origin ?? source.path, version: version, space: space)
         let instanceLayout = InstanceLayout(directory: layout.resolve(instance.path))
         do {
             try writeSecrets(dataKey: dataKey.value, in: instanceLayout)
