@@ -15,12 +15,12 @@ extension Registry {
             }
             try db.execute(
                 sql: """
-                    INSERT INTO releases (id, space, instance, app_name, version, notes, listed, sha256, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO releases (id, space, instance, app_name, version, notes, listed, sha256, fingerprint, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     release.id, release.space, release.instance, release.appName, release.version, release.notes, release.listed,
-                    release.sha256, release.createdAt.timeIntervalSince1970,
+                    release.sha256, release.fingerprint, release.createdAt.timeIntervalSince1970,
                 ])
         }
     }
@@ -53,6 +53,7 @@ extension Registry {
     private static func release(_ row: Row) -> ReleaseInfo {
         ReleaseInfo(
             id: row["id"], space: row["space"], instance: row["instance"], appName: row["app_name"], version: row["version"],
-            notes: row["notes"], listed: row["listed"], sha256: row["sha256"], createdAt: Date(timeIntervalSince1970: row["created_at"]))
+            notes: row["notes"], listed: row["listed"], sha256: row["sha256"], fingerprint: row["fingerprint"],
+            createdAt: Date(timeIntervalSince1970: row["created_at"]))
     }
 }

@@ -146,6 +146,7 @@ enum RegistrySchema {
                         notes TEXT NOT NULL,
                         listed INTEGER NOT NULL,
                         sha256 TEXT NOT NULL,
+                        fingerprint TEXT NOT NULL,
                         created_at REAL NOT NULL,
                         UNIQUE (space, app_name, version)
                     );

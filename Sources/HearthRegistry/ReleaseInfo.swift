@@ -15,14 +15,16 @@ public struct ReleaseInfo: Sendable, Equatable, Codable {
     public var listed: Bool
     /// The SHA-256 of the archive file.
     public var sha256: String
+    /// The publisher's key fingerprint (`SpaceIdentity.fingerprint`).
+    public var fingerprint: String
     public var createdAt: Date
 
     public init(
         id: String, space: String, instance: String, appName: String, version: String, notes: String, listed: Bool,
-        sha256: String, createdAt: Date
+        sha256: String, fingerprint: String, createdAt: Date
     ) {
         (self.id, self.space, self.instance, self.appName, self.version) = (id, space, instance, appName, version)
-        (self.notes, self.listed, self.sha256, self.createdAt) = (notes, listed, sha256, createdAt)
+        (self.notes, self.listed, self.sha256, self.fingerprint, self.createdAt) = (notes, listed, sha256, fingerprint, createdAt)
     }
 
     /// The archive's path relative to the data directory.

@@ -64,7 +64,7 @@ struct ReleaseCommand: AsyncParsableCommand {
                 appDirectory: app, app: info.appName, version: version, notes: notes, icon: spacefile.icon, to: file)
             let release = ReleaseInfo(
                 id: id, space: info.space, instance: info.id, appName: info.appName, version: version, notes: notes, listed: listed,
-                sha256: sha256, createdAt: Date())
+                sha256: sha256, fingerprint: identity.fingerprint, createdAt: Date())
             do {
                 try await registry.recordRelease(release)
             } catch {
@@ -110,11 +110,13 @@ struct ReleaseRow: Encodable {
     let notes: String
     let listed: Bool
     let sha256: String
+    let fingerprint: String
     let createdAt: Date
     let url: String
 
     init(_ release: ReleaseInfo, url: String) {
         (id, space, instance, app, version) = (release.id, release.space, release.instance, release.appName, release.version)
         (notes, listed, sha256, createdAt, self.url) = (release.notes, release.listed, release.sha256, release.createdAt, url)
+        fingerprint = release.fingerprint
     }
 }
