@@ -8,7 +8,7 @@ import ServiceLifecycle
 /// expired items from the moment they expire, so none of this changes what clients see.
 struct MaintenanceService: Service {
     let collections: OpenCollections
-    var registry: Registry? = nil
+    let registry: Registry
     let interval: Duration
     var sweepInterval: Duration = .seconds(3600)
     let logger: Logger
@@ -47,9 +47,9 @@ struct MaintenanceService: Service {
                 logger.warning("Drive upkeep failed", metadata: ["error": "\(error)"])
             }
         }
-        if sweeping, registry != nil {
+        if sweeping {
             do {
-                try await registry?.purgeEndedSessions(olderThan: Self.endedSessionsKept)
+                try await registry.purgeEndedSessions(olderThan: Self.endedSessionsKept)
             } catch {
                 logger.warning("Deleting ended sessions failed", metadata: ["error": "\(error)"])
             }

@@ -19,23 +19,18 @@ struct AppInstall: AsyncParsableCommand {
     @OptionGroup var options: DataOptions
     @Argument(help: "The app's directory (the one holding its Spacefile).")
     var directory: String
-    @Option(help: "The instance's host label, <name>.localhost (default: the app's name).")
-    var name: String?
-    @Option(help: "The space to install into.")
-    var space = Registry.defaultSpace
-    @Flag(help: "Print every line of the build tools' output.")
-    var verbose = false
-    @Flag(help: "Print JSON instead of text.")
-    var json = false
+    @OptionGroup var target: InstallTarget
+    @OptionGroup var output: InstallOutput
 
     func run() async throws {
         let layout = options.layout
         let registry = try await failing { try options.openRegistry() }
         let installer = Installer(registry: registry, layout: layout, builder: Builder(tools: .standard(for: layout)))
-        let progress = TerminalBuildProgress(verbose: verbose, quiet: json)
+        let progress = output.progress
         let instance: InstanceInfo
         do {
-            instance = try await installer.install(source: URL(fileURLWithPath: directory), name: name, space: space, progress: progress)
+            instance = try await installer.install(
+                source: URL(fileURLWithPath: directory), name: target.name, space: target.space, progress: progress)
         } catch let error as SpacefileError {
             progress.finish()
             FileHandle.standardError.write(Data("error: the Spacefile is not valid:\n\(error)\n".utf8))
@@ -48,7 +43,7 @@ struct AppInstall: AsyncParsableCommand {
         progress.finish()
         let node = NodeRunInfo.read(in: layout)
         let url = NodeControl.instanceURL(slug: instance.slug, node: node)
-        if json {
+        if output.json {
             return try printJSON(["id": instance.id, "name": instance.appName, "slug": instance.slug, "url": url] as [String: String])
         }
         print(
@@ -60,6 +55,24 @@ struct AppInstall: AsyncParsableCommand {
             """)
         if node == nil { print("Start the node with `hearth serve` to use it.") }
     }
+}
+
+/// Where an install puts the new instance: its host label and its space.
+struct InstallTarget: ParsableArguments {
+    @Option(help: "The instance's host label, <name>.localhost (default: the app's name).")
+    var name: String?
+    @Option(help: "The space to install into.")
+    var space = Registry.defaultSpace
+}
+
+/// How an install reports: build progress on stderr, the result as text or JSON.
+struct InstallOutput: ParsableArguments {
+    @Flag(help: "Print every line of the build tools' output.")
+    var verbose = false
+    @Flag(help: "Print JSON instead of text.")
+    var json = false
+
+    var progress: TerminalBuildProgress { TerminalBuildProgress(verbose: verbose, quiet: json) }
 }
 
 /// Prints build progress: each step on its own line; tool output in full with `--verbose`,

@@ -21,23 +21,17 @@ struct InstallCommand: AsyncParsableCommand {
     @OptionGroup var options: DataOptions
     @Argument(help: "A release file (.zip) or URL (http(s)://node/releases/<id>.zip).")
     var release: String
-    @Option(help: "The instance's host label, <name>.localhost (default: the app's name).")
-    var name: String?
-    @Option(help: "The space to install into.")
-    var space = Registry.defaultSpace
+    @OptionGroup var target: InstallTarget
     @Flag(help: "Install without asking.")
     var yes = false
     @Option(help: ArgumentHelp("A CA certificate (PEM) to trust for an https URL.", valueName: "file"))
     var trustAnchor: String?
-    @Flag(help: "Print every line of the build tools' output.")
-    var verbose = false
-    @Flag(help: "Print JSON instead of text.")
-    var json = false
+    @OptionGroup var output: InstallOutput
 
     func run() async throws {
         let layout = options.layout
         let registry = try await failing { try options.openRegistry() }
-        try await failing { try await registry.requireSpace(space) }
+        try await failing { try await registry.requireSpace(target.space) }
         let work = layout.root.appendingPathComponent("tmp/install-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: work) }
         let (file, origin) = try await failing { try await fetch(into: work) }
@@ -55,15 +49,16 @@ struct InstallCommand: AsyncParsableCommand {
         let app = work.appendingPathComponent("app")
         _ = try await failing { try verifier.unpack(file, into: app) }
         let installer = Installer(registry: registry, layout: layout, builder: Builder(tools: .standard(for: layout)))
-        let progress = TerminalBuildProgress(verbose: verbose, quiet: json)
+        let progress = output.progress
         let instance = try await failing {
             defer { progress.finish() }
             return try await installer.install(
-                source: app, name: name, space: space, appName: manifest.app, version: manifest.version, origin: "release:" + origin,
+                source: app, name: target.name, space: target.space, appName: manifest.app, version: manifest.version,
+                origin: "release:" + origin,
                 progress: progress)
         }
         let url = NodeControl.instanceURL(slug: instance.slug, node: NodeRunInfo.read(in: layout))
-        if json {
+        if output.json {
             return try printJSON(
                 ["id": instance.id, "name": instance.appName, "slug": instance.slug, "url": url, "version": manifest.version])
         }

@@ -82,10 +82,7 @@ public final class OwnerAuth: Sendable {
     /// never sent to another port, where another program could be listening.
     func isNodePort(_ authority: String, dashboard: String?) -> Bool {
         let defaultPort = address.scheme == "https" ? 443 : 80
-        let port = { (authority: String) -> Int? in
-            guard let colon = authority.lastIndex(of: ":"), !authority.hasSuffix("]") else { return defaultPort }
-            return Int(authority[authority.index(after: colon)...])
-        }
+        let port = { (authority: String) in NodeAddress.split(authority: authority).map { $0.port ?? defaultPort } }
         guard let wanted = port(authority) else { return false }
         return wanted == address.port || wanted == dashboard.flatMap(port)
     }
@@ -93,9 +90,7 @@ public final class OwnerAuth: Sendable {
     /// The dashboard's origin as seen from a request to an instance host: the node's domain
     /// with the port the browser used (which differs from the node's behind port forwarding).
     func dashboardOrigin(seenFrom request: Request) -> String {
-        guard let authority = request.head.authority, let colon = authority.lastIndex(of: ":"), !authority.hasSuffix("]") else {
-            return "\(address.scheme)://\(address.domain)"
-        }
-        return "\(address.scheme)://\(address.domain)\(authority[colon...])"
+        let port = request.head.authority.flatMap { NodeAddress.split(authority: $0)?.port }
+        return "\(address.scheme)://\(address.domain)" + (port.map { ":\($0)" } ?? "")
     }
 }

@@ -49,13 +49,20 @@ public struct NodeAddress: Sendable, Equatable {
     /// The label of a host name under `domain` (`Notes.localhost:4200` → `notes`). A deeper name
     /// (`a.notes.localhost`) keeps its dot: no instance has it, but it is not the dashboard either.
     public static func label(ofHost host: String, under domain: String) -> String? {
-        var name = host.lowercased()
-        if let colon = name.lastIndex(of: ":"), !name.hasSuffix("]") { name = String(name[..<colon]) }
+        guard var name = split(authority: host.lowercased())?.host else { return nil }
         if name.hasSuffix(".") { name.removeLast() }
         let suffix = "." + domain.lowercased()
         guard name.hasSuffix(suffix) else { return nil }
         let label = name.dropLast(suffix.count)
         return label.isEmpty ? nil : String(label)
+    }
+
+    /// An authority (`notes.localhost:4200`, `[::1]:80`, `localhost`) as its host and its
+    /// port (`nil` when it names none); `nil` when the port is not a number.
+    public static func split(authority: String) -> (host: String, port: Int?)? {
+        guard let colon = authority.lastIndex(of: ":"), !authority.hasSuffix("]") else { return (authority, nil) }
+        guard let port = Int(authority[authority.index(after: colon)...]) else { return nil }
+        return (String(authority[..<colon]), port)
     }
 
     /// The origin of an instance (`http://notes.localhost:4200`).
