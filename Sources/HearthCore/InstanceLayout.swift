@@ -4,9 +4,23 @@ import Foundation
 /// (see docs/storage-format.md). The directory is also the home of the instance's collection.
 public struct InstanceLayout: Sendable {
     public let directory: URL
+    /// The deployment in use: its app copy and build outputs live in `deployments/<id>/`; the
+    /// empty id means the instance directory itself (every install, until its first update).
+    public let deployment: String
 
-    public init(directory: URL) {
+    public init(directory: URL, deployment: String = "") {
         self.directory = directory
+        self.deployment = deployment
+    }
+
+    /// The same instance with another deployment's app copy and build outputs.
+    public func with(deployment: String) -> InstanceLayout {
+        InstanceLayout(directory: directory, deployment: deployment)
+    }
+
+    /// Where the deployment's `app/` and `build/` are.
+    public var code: URL {
+        deployment.isEmpty ? directory : directory.appendingPathComponent("deployments/\(deployment)", isDirectory: true)
     }
 
     /// The instance directory, relative to the data root (as the registry records it).
@@ -15,11 +29,11 @@ public struct InstanceLayout: Sendable {
     }
 
     /// The installed copy of the app, read-only to its micros.
-    public var app: URL { directory.appendingPathComponent("app") }
+    public var app: URL { code.appendingPathComponent("app") }
     /// The only place micros may write.
     public var tmp: URL { directory.appendingPathComponent("tmp") }
     /// What builds produce per micro (a Python venv, a stamp of what was built).
-    public func build(micro: String) -> URL { directory.appendingPathComponent("build/\(micro)") }
+    public func build(micro: String) -> URL { code.appendingPathComponent("build/\(micro)") }
     /// The rotating output log of one micro.
     public func log(micro: String) -> URL { directory.appendingPathComponent("logs/\(micro).log") }
     /// The log of builds.

@@ -64,6 +64,12 @@ public struct InstanceInfo: Sendable, Equatable, Codable {
     public var source: String
     /// The installed version (`DETA_SPACE_APP_VERSION`).
     public var version: String
+    /// The fingerprint of the space that signed the installed release; nil for an app directory.
+    public var publisher: String?
+    /// Where the app copy in use lives (`InstanceLayout.deployment`).
+    public var deployment: String
+    /// What the last update replaced, which `rollback` returns to; nil before any update.
+    public var previous: Deployment?
     public var state: InstanceState
     /// The instance directory, relative to the data directory.
     public var path: String
@@ -75,6 +81,19 @@ extension InstanceInfo {
     /// Its collection (same id, same directory), for the Base and Drive stores.
     public var collection: CollectionInfo {
         CollectionInfo(id: id, space: space, name: slug, path: path, createdAt: createdAt)
+    }
+}
+
+/// One built copy of an instance's app, with where it came from.
+public struct Deployment: Sendable, Equatable, Codable {
+    /// The `InstanceLayout.deployment` its files are in.
+    public var id: String
+    public var version: String
+    public var source: String
+    public var publisher: String?
+
+    public init(id: String, version: String, source: String, publisher: String?) {
+        (self.id, self.version, self.source, self.publisher) = (id, version, source, publisher)
     }
 }
 

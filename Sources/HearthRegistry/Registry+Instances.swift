@@ -7,7 +7,8 @@ extension Registry {
     /// named `runtime` for its micros. The slug is `preferredSlug`, or it with `-2`, `-3`, …
     /// when taken.
     public func createInstance(
-        appName: String, preferredSlug: String, source: String, version: String, space: String = defaultSpace
+        appName: String, preferredSlug: String, source: String, version: String, publisher: String? = nil,
+        space: String = defaultSpace
     ) async throws(RegistryError) -> (InstanceInfo, DataKey) {
         let base = Self.slugify(preferredSlug)
         let now = clock.now()
@@ -23,10 +24,12 @@ extension Registry {
             let (collection, key) = try Self.insertCollection(db, name: slug, space: space, now: now, instance: true)
             try db.execute(
                 sql: """
-                    INSERT INTO instances (id, space, slug, app_name, source, version, state, created_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO instances (id, space, slug, app_name, source, version, publisher, state, created_at, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
-                arguments: [collection.id, space, slug, appName, source, version, InstanceState.installing.rawValue, now, now])
+                arguments: [
+                    collection.id, space, slug, appName, source, version, publisher, InstanceState.installing.rawValue, now, now,
+                ])
             return (try Self.fetchInstance(db, idOrSlug: collection.id)!, key)
         }
     }
@@ -141,7 +144,11 @@ extension Registry {
     private static func instance(_ row: Row) -> InstanceInfo {
         InstanceInfo(
             id: row["id"], space: row["space"], slug: row["slug"], appName: row["app_name"], source: row["source"],
-            version: row["version"], state: InstanceState(rawValue: row["state"]) ?? .installing, path: row["path"],
+            version: row["version"], publisher: row["publisher"], deployment: row["deployment"],
+            previous: (row["previous_deployment"] as String?).map {
+                Deployment(id: $0, version: row["previous_version"], source: row["previous_source"], publisher: row["previous_publisher"])
+            },
+            state: InstanceState(rawValue: row["state"]) ?? .installing, path: row["path"],
             createdAt: Date(timeIntervalSince1970: row["created_at"]), updatedAt: Date(timeIntervalSince1970: row["updated_at"]))
     }
 }

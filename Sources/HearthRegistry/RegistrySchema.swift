@@ -152,6 +152,17 @@ enum RegistrySchema {
                     );
                     """)
         }
+        migrator.registerMigration("v6-deployments") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE instances ADD COLUMN deployment TEXT NOT NULL DEFAULT '';
+                    ALTER TABLE instances ADD COLUMN publisher TEXT;
+                    ALTER TABLE instances ADD COLUMN previous_deployment TEXT;
+                    ALTER TABLE instances ADD COLUMN previous_version TEXT;
+                    ALTER TABLE instances ADD COLUMN previous_source TEXT;
+                    ALTER TABLE instances ADD COLUMN previous_publisher TEXT;
+                    """)
+        }
         return migrator
     }
 }

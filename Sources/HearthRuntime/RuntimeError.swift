@@ -11,4 +11,8 @@ extension ModuleError where Domain == RuntimeDomain {
     public static var startFailed: ErrorCode { "runtime.start_failed" }
     /// The node is shutting down or the instance is being removed.
     public static var stopped: ErrorCode { "runtime.stopped" }
+    /// A rollback was asked of an instance without a previous version.
+    public static var noPrevious: ErrorCode { "runtime.no_previous" }
+    /// Another command is updating the instance.
+    public static var busy: ErrorCode { "runtime.busy" }
 }

@@ -15,7 +15,7 @@ struct AppCommand: AsyncParsableCommand {
             """,
         subcommands: [
             AppInstall.self, AppList.self, AppRemove.self, AppLogs.self, AppRestart.self, AppEnv.self, AppTrigger.self,
-            AppLimits.self, AppStats.self, AppKeys.self,
+            AppUpdate.self, AppRollback.self, AppLimits.self, AppStats.self, AppKeys.self,
         ])
 }
 

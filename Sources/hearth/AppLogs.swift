@@ -20,7 +20,7 @@ struct AppLogs: AsyncParsableCommand {
 
     func run() async throws {
         let (_, info) = try await findInstance(instance, options)
-        let layout = InstanceLayout(directory: options.layout.resolve(info.path))
+        let layout = options.layout.instance(info)
         let names: [String]
         if micro == "build" {
             names = []

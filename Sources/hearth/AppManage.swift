@@ -72,7 +72,7 @@ struct AppEnv: AsyncParsableCommand {
     func run() async throws {
         let (registry, info) = try await findInstance(instance, options)
         let spacefile = try await failing {
-            try Spacefile.load(directory: InstanceLayout(directory: options.layout.resolve(info.path)).app)
+            try Spacefile.load(directory: options.layout.instance(info).app)
         }
         let presets = spacefile.micros.flatMap(\.presets.env)
         switch change.first {

@@ -55,7 +55,7 @@ struct ReleaseCommand: AsyncParsableCommand {
                 throw RegistryError(
                     RegistryError.conflict, "\(info.appName) \(version) was released already; releases are immutable")
             }
-            let app = InstanceLayout(directory: layout.resolve(info.path)).app
+            let app = layout.instance(info).app
             let spacefile = try Spacefile.load(directory: app)
             let identity = try SpaceIdentity.loadOrCreate(space: info.space, in: layout)
             let id = Secrets.identifier(length: 24)

@@ -71,6 +71,21 @@ import Testing
         for bad in ["1.2", "01.2.0", "1.2.0-", "v1.2.0", "1.2.0-01", "1.2.0+", ""] { #expect(!ReleaseVersion.isValid(bad)) }
     }
 
+    @Test func versionsOrderBySemverPrecedence() {
+        // semver.org's own example chain, then core numbers compared as numbers.
+        let chain = [
+            "1.0.0-alpha", "1.0.0-alpha.1", "1.0.0-alpha.beta", "1.0.0-beta", "1.0.0-beta.2", "1.0.0-beta.11", "1.0.0-rc.1",
+            "1.0.0", "1.2.0", "1.10.0", "2.0.0",
+        ]
+        for (earlier, later) in zip(chain, chain.dropFirst()) {
+            #expect(ReleaseVersion.precedes(earlier, later) == true, "\(earlier) < \(later)")
+            #expect(ReleaseVersion.precedes(later, earlier) == false, "\(later) > \(earlier)")
+        }
+        #expect(ReleaseVersion.precedes("1.2.0+a", "1.2.0+b") == false)
+        #expect(ReleaseVersion.precedes("1.2.0", "1.2.0") == false)
+        #expect(ReleaseVersion.precedes("local-17", "1.2.0") == nil)
+    }
+
     @Test func flippedByteInAFileIsRefused() async throws {
         let error = try await refusal { entries in
             let at = try index(entries, "app/public/index.html")

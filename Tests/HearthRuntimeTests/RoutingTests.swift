@@ -15,7 +15,9 @@ struct RoutingTests {
             Micro(name: "v2", src: "v2", engine: .python39, path: "/api/v2"),
         ]
         let info = InstanceInfo(
-            id: "abc", space: "default", slug: "demo", appName: "demo", source: "/src", version: "1", state: .ready,
+            id: "abc", space: "default", slug: "demo", appName: "demo", source: "/src", version: "1", publisher: nil, deployment: "",
+            previous: nil,
+            state: .ready,
             path: "spaces/default/instances/abc", createdAt: Date(), updatedAt: Date())
         let layout = InstanceLayout(directory: URL(fileURLWithPath: "/tmp/demo"))
         return LoadedInstance(

@@ -21,6 +21,38 @@ public enum ReleaseVersion {
         return true
     }
 
+    /// Whether `a` comes before `b` by semver precedence: core numbers first, a pre-release
+    /// before its release, build metadata ignored. Nil unless both are valid.
+    public static func precedes(_ a: String, _ b: String) -> Bool? {
+        guard isValid(a), isValid(b) else { return nil }
+        let (coreA, preA) = parts(a)
+        let (coreB, preB) = parts(b)
+        if coreA != coreB { return coreA.lexicographicallyPrecedes(coreB) }
+        switch (preA, preB) {
+        case (nil, _): return false
+        case (_, nil): return true
+        case (let preA?, let preB?):
+            for (x, y) in zip(preA, preB) where x != y {
+                switch (Int(x), Int(y)) {
+                case (let m?, let n?): return m < n
+                case (.some, nil): return true
+                case (nil, .some): return false
+                case (nil, nil): return x < y
+                }
+            }
+            return preA.count < preB.count
+        }
+    }
+
+    /// The core numbers and the pre-release identifiers of a valid version.
+    private static func parts(_ text: String) -> ([Int], [Substring]?) {
+        let withoutBuild = text.prefix { $0 != "+" }
+        let core = withoutBuild.prefix { $0 != "-" }
+        let numbers = core.split(separator: ".").map { Int($0) ?? Int.max }
+        guard core.endIndex < withoutBuild.endIndex else { return (numbers, nil) }
+        return (numbers, withoutBuild[withoutBuild.index(after: core.endIndex)...].split(separator: "."))
+    }
+
     private static func isNumber(_ part: Substring) -> Bool {
         !part.isEmpty && part.allSatisfy(\.isASCIIDigit) && (part == "0" || part.first != "0")
     }

@@ -41,9 +41,9 @@ public struct Builder: Sendable {
         }
         let rules = try IgnoreRules.spaceDefaults.appending(readSpaceIgnore(in: sourcePath))
         try withStorageErrors("Could not create the instance directory") {
-            try FileManager.default.createDirectory(at: layout.directory, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(at: layout.code, withIntermediateDirectories: true)
         }
-        let staging = layout.directory.appendingPathComponent("app.new").path
+        let staging = layout.code.appendingPathComponent("app.new").path
         try FileTree.remove(staging)
         progress.step("Copying the app…")
         var copier = AppCopier(
@@ -89,17 +89,24 @@ public struct Builder: Sendable {
         try FileTree.makeReadOnly(layout.app.path)
     }
 
-    /// Removes the app's copies from the instance directory. Use it before deleting an
-    /// instance directory: a read-only `app/` cannot be deleted as is.
+    /// Removes the deployment's app copies and build outputs (a read-only `app/` cannot be
+    /// deleted as is); a deployment other than the instance directory goes entirely.
     public func removeApp(from layout: InstanceLayout) throws(BuildError) {
-        for name in ["app", "app.new", "app.old"] {
-            try FileTree.remove(layout.directory.appendingPathComponent(name).path)
+        for name in ["app", "app.new", "app.old", "build"] {
+            try FileTree.remove(layout.code.appendingPathComponent(name).path)
         }
+        if !layout.deployment.isEmpty { try FileTree.remove(layout.code.path) }
+    }
+
+    /// Removes every deployment of the instance, before its directory is deleted.
+    public func removeAllApps(from layout: InstanceLayout) throws(BuildError) {
+        try removeApp(from: layout.with(deployment: ""))
+        try FileTree.remove(layout.directory.appendingPathComponent("deployments").path)
     }
 
     /// Swaps a fully copied `app.new` in for `app`.
     private func replaceApp(in layout: InstanceLayout, with staging: String) throws(BuildError) {
-        let old = layout.directory.appendingPathComponent("app.old").path
+        let old = layout.code.appendingPathComponent("app.old").path
         try FileTree.remove(old)
         try withStorageErrors("Could not put the new copy of the app in place") {
             if FileTree.kind(atPath: layout.app.path) != nil { try FileManager.default.moveItem(atPath: layout.app.path, toPath: old) }

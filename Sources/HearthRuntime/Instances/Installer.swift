@@ -17,18 +17,20 @@ public struct Installer: Sendable {
 
     /// Installs the app in `source` (the directory holding its `Spacefile`) into `space`;
     /// `name` picks the host label (default: the app's name). A release passes its `version`
-    /// and `origin` (`release:<id or URL>`); a directory gets `local-<time>` and its path.
+    /// `origin` (`release:<id or URL>`) and `publisher` fingerprint; a directory gets
+    /// `local-<time>` and its path.
     public func install(
         source: URL, name: String? = nil, space: String = Registry.defaultSpace, appName: String? = nil, version: String? = nil,
-        origin: String? = nil, progress: any BuildProgress
+        origin: String? = nil, publisher: String? = nil, progress: any BuildProgress
     ) async throws -> InstanceInfo {
         try await registry.requireSpace(space)
         let source = source.standardizedFileURL
         let spacefile = try Spacefile.load(directory: source)
         let appName = appName ?? spacefile.appName ?? source.lastPathComponent
-        let version = version ?? "local-\(Int(Date().timeIntervalSince1970))"
+        let version = version ?? Self.localVersion()
         let (instance, dataKey) = try await registry.createInstance(
-            appName: appName, preferredSlug: name ?? appName, source: origin ?? source.path, version: version, space: space)
+            appName: appName, preferredSlug: name ?? appName, source: origin ?? source.path, version: version, publisher: publisher,
+            space: space)
         let instanceLayout = InstanceLayout(directory: layout.resolve(instance.path))
         do {
             try writeSecrets(dataKey: dataKey.value, in: instanceLayout)
@@ -49,8 +51,13 @@ public struct Installer: Sendable {
         let directory = layout.resolve(instance.path)
         // A volume left mounted by a node that was killed would keep the directory.
         TmpVolume(image: directory.appendingPathComponent("tmp.img"), mountPoint: InstanceLayout(directory: directory).tmp).unmount()
-        try? builder.removeApp(from: InstanceLayout(directory: directory))
+        try? builder.removeAllApps(from: InstanceLayout(directory: directory))
         try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// The version of an app installed from a directory: `local-<seconds since 1970>`.
+    static func localVersion() -> String {
+        "local-\(Int(Date().timeIntervalSince1970))"
     }
 
     /// The keys micros get: the instance's data key and its internal API key, owner-only.

@@ -98,7 +98,7 @@ public final class InstanceCatalog: Sendable {
         if slug == nil, state.withLock({ $0.keysVersion != version }) {
             var keys: [String: String] = [:]
             for info in try await registry.instances() {
-                let file = InstanceLayout(directory: layout.resolve(info.path)).internalKeyFile
+                let file = layout.instance(info).internalKeyFile
                 let key = Self.readSecret(file)
                 if !key.isEmpty { keys[Secrets.hash(key)] = info.slug }
             }
@@ -122,7 +122,7 @@ public final class InstanceCatalog: Sendable {
     }
 
     private func load(_ info: InstanceInfo) async throws(RegistryError) -> LoadedInstance {
-        let instanceLayout = InstanceLayout(directory: layout.resolve(info.path))
+        let instanceLayout = layout.instance(info)
         let spacefile: Spacefile
         do {
             spacefile = try Spacefile.load(directory: instanceLayout.app)
@@ -148,7 +148,8 @@ public final class InstanceCatalog: Sendable {
                     log: instanceLayout.log(micro: micro.name),
                     hostPaths: RuntimePaths.needed(
                         buildEnvironment: buildEnvironment, instanceDirectory: instanceLayout.directory.path)
-                        + (address.trustBundle.map { [$0] } ?? []))
+                        + (address.trustBundle.map { [$0] } ?? []),
+                    codeDirectory: instanceLayout.code)
                 return LoadedMicro(micro: micro, target: .process(spec))
             }
         }

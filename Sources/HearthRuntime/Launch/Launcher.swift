@@ -13,6 +13,8 @@ public struct LaunchRequest: Sendable {
     public var workingDirectory: URL
     /// The instance directory, so a sandboxing launcher knows what to expose.
     public var instanceDirectory: URL
+    /// Where the deployment's `app/` and `build/` are (`InstanceLayout.code`).
+    public var codeDirectory: URL
     /// The descriptor that receives the process's stdout and stderr.
     public var output: Int32
     public var instanceID: String
@@ -22,8 +24,9 @@ public struct LaunchRequest: Sendable {
 
     public init(
         arguments: [String], environment: [String: String], workingDirectory: URL, instanceDirectory: URL, output: Int32,
-        instanceID: String = "", micro: String = "", hostPaths: [String] = []
+        instanceID: String = "", micro: String = "", hostPaths: [String] = [], codeDirectory: URL? = nil
     ) {
+        self.codeDirectory = codeDirectory ?? instanceDirectory
         self.arguments = arguments
         self.environment = environment
         self.workingDirectory = workingDirectory

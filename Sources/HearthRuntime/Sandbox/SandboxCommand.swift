@@ -19,8 +19,9 @@ struct SandboxCommand: Equatable {
     struct Room: Equatable {
         var uid: UInt32
         var hostname: String
-        /// The instance directory: its `app/` and `build/` are mounted read-only at their own paths.
-        var instanceDirectory: String
+        /// The deployment's directory (`InstanceLayout.code`): its `app/` and `build/` are
+        /// mounted read-only at their own paths.
+        var codeDirectory: String
         /// Mounted writable on `/tmp`.
         var tmp: String
         /// Generated `/etc` files (`passwd`, `group`, `hosts`, `hostname`).
@@ -64,7 +65,7 @@ struct SandboxCommand: Equatable {
         // such path's top directory there becomes a tiny tmpfs, keeping the volume untouched.
         bwrap += ["--bind", room.tmp, "/tmp"]
         var mounted: Set<String> = ["/", "/tmp"]
-        let instancePaths = ["app", "build"].map { room.instanceDirectory + "/" + $0 }.filter { fileExists($0) != nil }
+        let instancePaths = ["app", "build"].map { room.codeDirectory + "/" + $0 }.filter { fileExists($0) != nil }
         let paths = instancePaths + readOnlyPaths
         for top in Set(paths.compactMap(topUnderTmp)).sorted() {
             mounted.insert(top)

@@ -96,7 +96,7 @@ public final class SandboxLauncher: Launcher {
         let arguments = SandboxCommand.arguments(
             tools: tools,
             room: .init(
-                uid: room.uid, hostname: room.hostname, instanceDirectory: request.instanceDirectory.path, tmp: room.tmp.mountPoint.path,
+                uid: room.uid, hostname: room.hostname, codeDirectory: request.codeDirectory.path, tmp: room.tmp.mountPoint.path,
                 etc: room.etc.path, controlGroups: groups),
             micro: gate == nil ? request.arguments : Self.gated(request), workingDirectory: request.workingDirectory.path,
             readOnlyPaths: request.hostPaths)

@@ -117,7 +117,7 @@ actor MicroRunner {
         let request = LaunchRequest(
             arguments: spec.arguments, environment: environment, workingDirectory: spec.workingDirectory,
             instanceDirectory: spec.instanceDirectory, output: -1, instanceID: spec.instanceID, micro: spec.micro,
-            hostPaths: spec.hostPaths)
+            hostPaths: spec.hostPaths, codeDirectory: spec.codeDirectory)
         let clock = ContinuousClock()
         let began = clock.now
         let process: MicroProcess

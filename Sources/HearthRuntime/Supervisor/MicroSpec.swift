@@ -11,6 +11,8 @@ public struct MicroSpec: Sendable, Equatable {
     public var portVariables: [String]
     public var workingDirectory: URL
     public var instanceDirectory: URL
+    /// Where the deployment's `app/` and `build/` are (`InstanceLayout.code`).
+    public var codeDirectory: URL
     public var log: URL
     /// Host directories outside the instance its command needs (its interpreter), which a
     /// sandbox mounts read-only.
@@ -18,8 +20,9 @@ public struct MicroSpec: Sendable, Equatable {
 
     public init(
         instanceID: String, micro: String, arguments: [String], environment: [String: String], portVariables: [String] = ["PORT"],
-        workingDirectory: URL, instanceDirectory: URL, log: URL, hostPaths: [String] = []
+        workingDirectory: URL, instanceDirectory: URL, log: URL, hostPaths: [String] = [], codeDirectory: URL? = nil
     ) {
+        self.codeDirectory = codeDirectory ?? instanceDirectory
         self.instanceID = instanceID
         self.micro = micro
         self.arguments = arguments

@@ -9,7 +9,7 @@ struct SandboxCommandTests {
 
     static func arguments(instance: String = "/srv/data/spaces/s/instances/i", readOnly: [String] = []) -> [String] {
         let room = SandboxCommand.Room(
-            uid: 123_456, hostname: "notes", instanceDirectory: instance, tmp: instance + "/tmp", etc: instance + "/sandbox/etc",
+            uid: 123_456, hostname: "notes", codeDirectory: instance, tmp: instance + "/tmp", etc: instance + "/sandbox/etc",
             controlGroups: ["/cg/memory/i/web", "/cg/pids/i/web"])
         let host: [String: FileKind] = [
             "/usr": .directory, "/bin": .symlink("usr/bin"), "/lib64": .symlink("usr/lib64"), "/etc/ssl": .directory,
