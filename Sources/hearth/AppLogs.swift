@@ -50,7 +50,7 @@ struct AppLogs: AsyncParsableCommand {
 }
 
 /// Writes lines to stdout at once (`print` buffers when stdout is a pipe, which `-f` must not).
-private func emit(_ lines: [String]) {
+func emit(_ lines: [String]) {
     guard !lines.isEmpty else { return }
     FileHandle.standardOutput.write(Data(lines.map { $0 + "\n" }.joined().utf8))
 }

@@ -115,7 +115,7 @@ public struct Builder: Sendable {
         try FileTree.remove(old)
     }
 
-    private func readSpaceIgnore(in sourcePath: String) throws(BuildError) -> IgnoreRules {
+    func readSpaceIgnore(in sourcePath: String) throws(BuildError) -> IgnoreRules {
         let path = sourcePath + "/.spaceignore"
         guard FileTree.kind(atPath: path) == .file else { return IgnoreRules([String]()) }
         let bytes = try withStorageErrors("Could not read .spaceignore") { try Data(contentsOf: URL(fileURLWithPath: path)) }

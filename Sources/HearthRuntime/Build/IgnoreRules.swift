@@ -18,7 +18,7 @@ struct IgnoreRules: Sendable {
     /// Deta's default list (spec §4.9) minus `node_modules`: apps built here cannot fetch
     /// packages, so committed `node_modules` are how Node apps bring their dependencies.
     static let spaceDefaults = IgnoreRules([
-        ".space", ".spaceignore", "Discovery.md",
+        ".space", ".spaceignore", "Discovery.md", ".hearth",
         ".hg", ".git", ".gitmodules", ".gitignore", ".svn",
         "build", "dist", ".output/",
         ".next", ".nuxt", ".svelte-kit", ".astro",
