@@ -99,7 +99,7 @@ let package = Package(
         .target(
             name: "HearthHTTP",
             dependencies: [
-                "HearthCore", "HearthBase", "HearthDrive", "HearthRegistry", "HearthRuntime",
+                "HearthCore", "HearthBase", "HearthDrive", "HearthRegistry", "HearthRuntime", "HearthExport",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdHTTP2", package: "hummingbird"),

@@ -2,6 +2,7 @@ import HTTPTypes
 import HearthBase
 import HearthCore
 import HearthDrive
+import HearthExport
 import HearthRegistry
 
 /// The one table that maps error codes to HTTP statuses. Unknown codes are internal errors.
@@ -28,6 +29,13 @@ enum ErrorStatus {
         RegistryError.conflict: .conflict,
         RegistryError.badName: .badRequest,
         RegistryError.storage: .internalServerError,
+        ExportError.badArchive: .badRequest,
+        ExportError.conflict: .conflict,
+        ExportError.noSpace: insufficientStorage,
+        ExportError.storage: .internalServerError,
+        SpacefileError.notFound: .badRequest,
+        SpacefileError.unreadable: .badRequest,
+        SpacefileError.invalid: .badRequest,
     ]
 
     static let insufficientStorage = HTTPResponse.Status(code: 507, reasonPhrase: "Insufficient Storage")

@@ -34,6 +34,7 @@ public enum NodeRouter {
         if let apps = services.apps {
             router.add(middleware: instances(services, apps: apps, base: base, drive: drive, context: Context.self))
             ControlRoutes.add(to: router, apps: apps, registry: services.registry, collections: services.collections)
+            OwnerAPI<Context>(registry: services.registry, layout: services.collections.layout, apps: apps).add(to: router)
         }
         router.add(middleware: DetaAPIMiddleware(base: base, drive: drive))
         router.get("/healthz") { _, _ in

@@ -145,6 +145,16 @@ public struct SessionInfo: Sendable, Equatable, Codable {
     }
 }
 
+/// An owner token: lets a program (`hearth push` on another machine) act as a space's owner
+/// through the node's API. Shown once as `<id>_<secret>`; only a hash of it is kept.
+public struct OwnerTokenInfo: Sendable, Equatable, Codable {
+    public var id: String
+    public var space: String
+    public var name: String
+    public var createdAt: Date
+    public var lastUsedAt: Date?
+}
+
 /// An app key: lets a client without a session call the micros of one instance whose
 /// Spacefile allows keys (`presets.api_keys`), in header `X-Space-App-Key`.
 public struct AppKeyInfo: Sendable, Equatable, Codable {

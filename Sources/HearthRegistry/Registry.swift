@@ -16,6 +16,7 @@ public final class Registry: Sendable {
     let dataKeys = VersionedCache<CollectionInfo?>()
     let sessionCache = VersionedCache<SessionInfo?>()
     let appKeyCache = VersionedCache<AppKeyInfo?>()
+    let ownerTokenCache = VersionedCache<OwnerTokenInfo?>()
     let ownerPresence = VersionedCache<Bool>()
 
     public init(layout: DataLayout, clock: WallClock = .system) throws(RegistryError) {

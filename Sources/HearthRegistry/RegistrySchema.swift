@@ -163,6 +163,20 @@ enum RegistrySchema {
                     ALTER TABLE instances ADD COLUMN previous_publisher TEXT;
                     """)
         }
+        migrator.registerMigration("v7-owner-tokens") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE owner_tokens (
+                        id TEXT PRIMARY KEY,
+                        space TEXT NOT NULL REFERENCES spaces(id) ON DELETE CASCADE,
+                        name TEXT NOT NULL,
+                        secret_hash TEXT NOT NULL UNIQUE,
+                        created_at REAL NOT NULL,
+                        last_used_at REAL,
+                        UNIQUE (space, name)
+                    );
+                    """)
+        }
         return migrator
     }
 }

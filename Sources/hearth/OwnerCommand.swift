@@ -9,7 +9,7 @@ struct OwnerCommand: AsyncParsableCommand {
             Each space has one owner, who signs in on the dashboard with a user name and a \
             passphrase. The passphrase is stored only as a scrypt hash.
             """,
-        subcommands: [Create.self, Passphrase.self, List.self])
+        subcommands: [Create.self, Passphrase.self, List.self, OwnerTokenCommand.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Give a space its owner (the default space unless --space).")

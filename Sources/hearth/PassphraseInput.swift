@@ -23,7 +23,7 @@ struct PassphraseInput: ParsableArguments {
     }
 
     /// Reads a line from the terminal with echo off.
-    private static func ask(_ prompt: String) -> String {
+    static func ask(_ prompt: String) -> String {
         FileHandle.standardError.write(Data(prompt.utf8))
         var settings = termios()
         tcgetattr(STDIN_FILENO, &settings)

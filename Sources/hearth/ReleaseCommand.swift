@@ -33,8 +33,10 @@ struct ReleaseCommand: AsyncParsableCommand {
         var listed = false
         @Flag(help: "Print JSON instead of text.")
         var json = false
+        @OptionGroup var target: NodeChoice
 
         func run() async throws {
+            if let remote = try await target.remote() { return try await release(on: remote) }
             let layout = options.layout
             let registry = try await failing { try options.openRegistry() }
             let release = try await failing { try await make(registry: registry, layout: layout) }
@@ -49,30 +51,24 @@ struct ReleaseCommand: AsyncParsableCommand {
                 """)
         }
 
+        /// Asks another node to release one of its instances.
+        private func release(on remote: RemoteNode) async throws {
+            let body = try JSONEncoder().encode(RemoteRelease(version: version, notes: notes, listed: listed))
+            let release = try await failing {
+                try await remote.call(RemoteRelease.Answer.self, .POST, "instances/\(instance)/releases", body: body, expected: 201)
+            }
+            if json { return try printJSON(release) }
+            print(
+                """
+                Released \(release.app) \(release.version) as \(release.id) on \(remote.origin)\(release.listed ? " (listed on /discover)" : "").
+                  url:   \(release.url)
+                Install it elsewhere with `hearth install \(release.url)`.
+                """)
+        }
+
         private func make(registry: Registry, layout: DataLayout) async throws -> ReleaseInfo {
-            let info = try await registry.instance(instance)
-            guard try await !registry.hasRelease(appName: info.appName, version: version, space: info.space) else {
-                throw RegistryError(
-                    RegistryError.conflict, "\(info.appName) \(version) was released already; releases are immutable")
-            }
-            let app = layout.instance(info).app
-            let spacefile = try Spacefile.load(directory: app)
-            let identity = try SpaceIdentity.loadOrCreate(space: info.space, in: layout)
-            let id = Secrets.identifier(length: 24)
-            let file = layout.resolve(ReleaseInfo.path(id: id))
-            let (_, sha256) = try ReleaseWriter(identity: identity).write(
-                appDirectory: app, app: info.appName, version: version, notes: notes, icon: spacefile.icon, to: file)
-            let release = ReleaseInfo(
-                id: id, space: info.space, instance: info.id, appName: info.appName, version: version, notes: notes, listed: listed,
-                sha256: sha256, fingerprint: identity.fingerprint, createdAt: Date())
-            do {
-                try await registry.recordRelease(release)
-            } catch {
-                try? FileManager.default.removeItem(at: file)
-                throw error
-            }
-            try? FileManager.default.setAttributes([.posixPermissions: 0o444], ofItemAtPath: file.path)
-            return release
+            try await Releaser(registry: registry, layout: layout).release(
+                try await registry.instance(instance), version: version, notes: notes, listed: listed)
         }
     }
 
@@ -97,6 +93,18 @@ struct ReleaseCommand: AsyncParsableCommand {
                         [$0.id, $0.appName, $0.version, $0.space, $0.listed ? "yes" : "no", $0.createdAt.formatted(.iso8601)]
                     }))
         }
+    }
+}
+
+/// A release request to another node, and its answer.
+struct RemoteRelease: Codable {
+    let version: String
+    let notes: String
+    let listed: Bool
+
+    struct Answer: Codable {
+        let id, app, version, notes, fingerprint, sha256, url: String
+        let listed: Bool
     }
 }
 

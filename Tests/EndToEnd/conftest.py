@@ -11,6 +11,7 @@ import os
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 import uuid
 from dataclasses import dataclass
@@ -26,6 +27,10 @@ HTTP_TIMEOUT = 30  # seconds, for every request
 STARTUP_TIMEOUT = 30
 CLI_TIMEOUT = 60
 _LIVE_NODES: list["Node"] = []
+# `hearth login` state of the machine running the tests never leaks in: every CLI call sees an
+# empty configuration directory unless a test sets its own.
+os.environ["HEARTH_CONFIG_DIR"] = tempfile.mkdtemp(prefix="hearth-config-")
+os.environ.pop("HEARTH_TOKEN", None)
 
 
 def unique(prefix: str) -> str:

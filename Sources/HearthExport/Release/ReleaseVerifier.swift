@@ -31,28 +31,8 @@ public struct ReleaseVerifier: Sendable {
     public func unpack(_ url: URL, into directory: URL) throws(ExportError) -> ReleaseManifest {
         let entries = try ArchiveEntries(url: url, limits: limits)
         let (manifest, totalBytes) = try verify(entries)
-        if let free = CollectionImporter.freeBytes(directory), free < totalBytes + (16 << 20) {
-            throw ExportError(ExportError.noSpace, "Not enough disk space: the app needs \(totalBytes) bytes, \(free) are free")
-        }
-        do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: false)
-            for file in manifest.files {
-                let target = directory.appendingPathComponent(String(file.path.dropFirst(ReleaseManifest.appPrefix.count)))
-                try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
-                guard FileManager.default.createFile(atPath: target.path, contents: nil) else {
-                    throw ExportError.storage("Cannot write the app's files")
-                }
-                let handle = try FileHandle(forWritingTo: target)
-                defer { try? handle.close() }
-                let hash = try entries.read(file.path) { try handle.write(contentsOf: $0) }
-                guard hash == file.sha256 else { throw ExportError.bad("'\(file.path)' changed while it was unpacked") }
-            }
-            return manifest
-        } catch {
-            try? FileManager.default.removeItem(at: directory)
-            if let error = error as? ExportError { throw error }
-            throw ExportError.storage("Cannot unpack the release", error)
-        }
+        try AppArchive.unpack(manifest.files, from: entries, totalBytes: totalBytes, into: directory)
+        return manifest
     }
 
     private func verify(_ entries: ArchiveEntries) throws(ExportError) -> (manifest: ReleaseManifest, totalBytes: Int64) {
@@ -72,21 +52,8 @@ public struct ReleaseVerifier: Sendable {
         }
         try checkSignature(manifest.publisher, signature: signature, of: manifestBytes)
         guard ReleaseVersion.isValid(manifest.version) else { throw .bad("The release's version '\(manifest.version)' is not valid") }
-        var listed = Set<String>()
-        for file in manifest.files {
-            guard file.path.hasPrefix(ReleaseManifest.appPrefix), ArchivePath.isSafe(file.path), listed.insert(file.path).inserted else {
-                throw .bad("The manifest lists an unsafe or repeated path '\(file.path)'")
-            }
-            guard let entry = entries.files[file.path] else { throw .bad("The release lacks '\(file.path)', which its manifest lists") }
-            let hash = try entries.read(file.path)
-            guard Int64(clamping: entry.uncompressedSize) == file.size, hash == file.sha256 else {
-                throw .bad("'\(file.path)' does not match its size and SHA-256 in the signed manifest")
-            }
-        }
-        for path in entries.order where path != ReleaseManifest.path && path != ReleaseManifest.signaturePath && !listed.contains(path) {
-            throw .bad("'\(path)' is not in the signed manifest")
-        }
-        guard listed.contains(ReleaseManifest.appPrefix + "Spacefile") else { throw .bad("The release has no app/Spacefile") }
+        try AppArchive.check(
+            manifest.files, in: entries, besides: [ReleaseManifest.path, ReleaseManifest.signaturePath], what: "signed manifest")
         return (manifest, entries.totalBytes)
     }
 

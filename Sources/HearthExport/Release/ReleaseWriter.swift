@@ -26,16 +26,9 @@ public struct ReleaseWriter {
         try? FileManager.default.removeItem(at: partial)
         do {
             try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
-            let paths = try Self.appFiles(in: appDirectory)
             let archive = try Archive(url: partial, accessMode: .create)
-            var entries: [ExportManifest.Entry] = []
-            for path in paths {
-                let data = try Data(contentsOf: appDirectory.appendingPathComponent(path))
-                let entry = ReleaseManifest.appPrefix + path
-                try Self.add(data, as: entry, to: archive)
-                entries.append(.init(path: entry, size: Int64(data.count), sha256: SHA256.hash(data: data).hexString))
-            }
-            let present = Set(paths)
+            let entries = try AppArchive.addApp(from: appDirectory, to: archive)
+            let present = Set(entries.map { String($0.path.dropFirst(AppArchive.prefix.count)) })
             let manifest = ReleaseManifest(
                 app: app, version: version, notes: notes, createdAt: ISO8601DateFormatter().string(from: now()),
                 publisher: .init(
@@ -44,8 +37,8 @@ public struct ReleaseWriter {
                 discovery: present.contains("Discovery.md") ? ReleaseManifest.appPrefix + "Discovery.md" : nil,
                 files: entries)
             let manifestData = try ReleaseManifest.encoder.encode(manifest)
-            try Self.add(manifestData, as: ReleaseManifest.path, to: archive)
-            try Self.add(try identity.privateKey.signature(for: manifestData), as: ReleaseManifest.signaturePath, to: archive)
+            try AppArchive.add(manifestData, as: ReleaseManifest.path, to: archive)
+            try AppArchive.add(try identity.privateKey.signature(for: manifestData), as: ReleaseManifest.signaturePath, to: archive)
             let sha256 = SHA256.hash(data: try Data(contentsOf: partial)).hexString
             guard rename(partial.path, file.path) == 0 else { throw ExportError.storage("Cannot write '\(file.path)'") }
             return (manifest, sha256)
@@ -54,27 +47,5 @@ public struct ReleaseWriter {
             if let error = error as? ExportError { throw error }
             throw ExportError.storage("Cannot write the release archive", error)
         }
-    }
-
-    /// Regular files under `directory`, as sorted relative paths; symlinks and `__pycache__` left out.
-    static func appFiles(in directory: URL) throws -> [String] {
-        let root = directory.standardizedFileURL.path
-        guard let walker = FileManager.default.enumerator(atPath: root) else { throw ExportError.storage("Cannot read the app's copy") }
-        var paths: [String] = []
-        while let path = walker.nextObject() as? String {
-            let type = walker.fileAttributes?[.type] as? FileAttributeType
-            if type == .typeDirectory, (path as NSString).lastPathComponent == "__pycache__" {
-                walker.skipDescendants()
-            } else if type == .typeRegular, ArchivePath.isSafe(path) {
-                paths.append(path)
-            }
-        }
-        return paths.sorted()
-    }
-
-    private static func add(_ data: Data, as path: String, to archive: Archive) throws {
-        try archive.addEntry(
-            with: path, type: .file, uncompressedSize: Int64(data.count), compressionMethod: .deflate,
-            provider: { position, size in data.subdata(in: Int(position)..<Int(position) + size) })
     }
 }

@@ -14,7 +14,7 @@ import Synchronization
 public final class InstanceCatalog: Sendable {
     let registry: Registry
     let layout: DataLayout
-    let builder: Builder
+    public let builder: Builder
     private let state = Mutex<State>(State())
 
     private struct State {

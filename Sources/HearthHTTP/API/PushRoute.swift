@@ -1,0 +1,116 @@
+import Foundation
+import HTTPTypes
+import HearthCore
+import HearthExport
+import HearthRegistry
+import HearthRuntime
+import Hummingbird
+import Synchronization
+
+/// `POST /api/v1/push[?instance=<id>][&name=<label>]` with a `SourceArchive` body: checks the
+/// archive and its Spacefile (refusals are plain 4xx answers), then builds it into the given
+/// instance (an update: the running version serves until the new one is built) or a new one,
+/// streaming the build as JSON lines: `{"step": …}`, `{"output": …}`, `{}` (a heartbeat), and
+/// last `{"result": <instance>}` or `{"error": …}`. The build goes on if the client leaves.
+struct PushRoute {
+    static let maxUploadBytes: Int64 = 1 << 30
+    let registry: Registry
+    let layout: DataLayout
+    let apps: AppServices
+
+    func push(_ request: Request, owner: OwnerTokenInfo) async throws -> Response {
+        let query = request.uri.queryParameters
+        var target: InstanceInfo?
+        if let id = query["instance"].map(String.init) {
+            guard let found = try? await registry.instance(id), found.space == owner.space else {
+                throw APIError(.notFound, "No instance '\(id)' in space '\(owner.space)'")
+            }
+            target = found
+        }
+        let work = layout.root.appendingPathComponent("tmp/push-\(UUID().uuidString)")
+        do {
+            try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            let archive = work.appendingPathComponent("source.zip")
+            try await save(request, to: archive)
+            try SourceArchive.unpack(archive, into: work.appendingPathComponent("app"))
+            _ = try Spacefile.load(directory: work.appendingPathComponent("app"))
+        } catch {
+            try? FileManager.default.removeItem(at: work)
+            throw error
+        }
+        let (lines, sink) = AsyncStream.makeStream(of: String.self)
+        let heartbeat = Task {
+            while !Task.isCancelled {
+                try await Task.sleep(for: .seconds(10))
+                sink.yield("{}")
+            }
+        }
+        sink.onTermination = { _ in heartbeat.cancel() }
+        Task { [target] in
+            defer { try? FileManager.default.removeItem(at: work) }
+            await run(source: work.appendingPathComponent("app"), into: target, name: query["name"].map(String.init), owner, sink)
+        }
+        return Response(
+            status: .ok, headers: [.contentType: "application/x-ndjson", .cacheControl: "no-store"],
+            body: ResponseBody { writer in
+                for await line in lines { try await writer.write(ByteBuffer(string: line + "\n")) }
+                try await writer.finish(nil)
+            })
+    }
+
+    private func run(
+        source: URL, into target: InstanceInfo?, name: String?, _ owner: OwnerTokenInfo, _ sink: AsyncStream<String>.Continuation
+    ) async {
+        defer { sink.finish() }
+        let installer = Installer(registry: registry, layout: layout, builder: apps.catalog.builder)
+        let progress = StreamedProgress(sink: sink)
+        do {
+            let pushed: InstanceInfo
+            if let target {
+                pushed = try await installer.update(target, source: source, progress: progress)
+                apps.catalog.invalidate()
+                await apps.supervisor.stop(instance: pushed.id)
+            } else {
+                pushed = try await installer.install(source: source, name: name, space: owner.space, progress: progress)
+            }
+            sink.yield(Self.line(["result": InstanceAnswer(pushed, url: apps.catalog.address.origin(slug: pushed.slug))]))
+        } catch {
+            sink.yield(Self.line(["error": (error as? any HearthError)?.message ?? "\(error)"]))
+        }
+    }
+
+    /// Streams the body to `file`, refusing more than `maxUploadBytes`.
+    private func save(_ request: Request, to file: URL) async throws {
+        if let length = request.headers[.contentLength].flatMap({ Int64($0) }), length > Self.maxUploadBytes {
+            throw APIError(.contentTooLarge, "The app archive is larger than the limit of \(Self.maxUploadBytes) bytes")
+        }
+        guard FileManager.default.createFile(atPath: file.path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+            throw APIError(.internalServerError, "Cannot store the upload")
+        }
+        let handle = try FileHandle(forWritingTo: file)
+        defer { try? handle.close() }
+        var written: Int64 = 0
+        for try await buffer in request.body {
+            written += Int64(buffer.readableBytes)
+            guard written <= Self.maxUploadBytes else {
+                throw APIError(.contentTooLarge, "The app archive is larger than the limit of \(Self.maxUploadBytes) bytes")
+            }
+            try handle.write(contentsOf: buffer.readableBytesView)
+        }
+    }
+
+    static func line(_ value: some Encodable) -> String {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? String(decoding: encoder.encode(value), as: UTF8.self)) ?? "{}"
+    }
+}
+
+/// Build progress as JSON lines on a push's response.
+private struct StreamedProgress: BuildProgress {
+    let sink: AsyncStream<String>.Continuation
+
+    func step(_ text: String) { sink.yield(PushRoute.line(["step": text])) }
+    func output(_ line: String) { sink.yield(PushRoute.line(["output": line])) }
+}
