@@ -68,7 +68,9 @@ public struct SpaceArchiveReader: Sendable {
 
     static func manifest(_ entries: ArchiveEntries) throws(ExportError) -> SpaceManifest {
         guard entries.files[SpaceManifest.path] != nil else {
-            throw .bad("Not a space archive: \(SpaceManifest.path) is missing")
+            // A truncated space archive can end inside a stored part, whose own end record then
+            // looks like the archive's: it has no manifest either.
+            throw .bad("Not a space archive, or it is truncated: \(SpaceManifest.path) is missing")
         }
         let manifest: SpaceManifest
         do {

@@ -49,6 +49,10 @@ public struct SpaceManifest: Codable, Sendable, Equatable {
     public struct Variable: Codable, Sendable, Equatable {
         public var name: String
         public var value: String
+
+        public init(name: String, value: String) {
+            (self.name, self.value) = (name, value)
+        }
     }
 
     /// A collection that belongs to no instance.
