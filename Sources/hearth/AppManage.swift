@@ -6,20 +6,37 @@ import HearthRuntime
 
 struct AppRemove: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "rm", abstract: "Remove an instance with all its data (Base, Drive, logs). This cannot be undone.")
+        commandName: "rm", abstract: "Remove an instance with all its data (Base, Drive, logs). This cannot be undone.",
+        discussion: """
+            On a terminal it first offers to export the instance's data (to <name>-<time>.zip here), \
+            then asks you to type its name. --export FILE exports first without asking; if the \
+            export fails, nothing is removed. Without a terminal, --yes is required.
+            """)
 
     @OptionGroup var options: DataOptions
     @Argument(help: "The instance's name or id.")
     var instance: String
     @Flag(name: .shortAndLong, help: "Don't ask for confirmation.")
     var yes = false
+    @Option(help: ArgumentHelp("Export the instance's data to this archive first; nothing is removed if that fails.", valueName: "file"))
+    var export: String?
 
     func run() async throws {
         let (registry, info) = try await findInstance(instance, options)
-        if !yes {
-            guard isatty(STDIN_FILENO) == 1 else {
-                throw ValidationError("Removing '\(info.slug)' deletes all its data; pass --yes to confirm.")
+        let interactive = isatty(STDIN_FILENO) == 1
+        guard yes || interactive else {
+            throw ValidationError("Removing '\(info.slug)' deletes all its data; pass --yes to confirm (and --export FILE to keep a copy).")
+        }
+        if let export {
+            try await exportFirst(info, to: URL(fileURLWithPath: export), registry: registry)
+        } else if !yes {
+            print("Export its data before removing? [Y/n] ", terminator: "")
+            let answer = readLine()?.trimmingCharacters(in: .whitespaces).lowercased() ?? "n"
+            if ["", "y", "yes"].contains(answer) {
+                try await exportFirst(info, to: URL(fileURLWithPath: "\(info.slug)-\(ExportCommand.stamp()).zip"), registry: registry)
             }
+        }
+        if !yes {
             print("Remove '\(info.slug)' (\(info.appName)) and all its data? Type its name to confirm: ", terminator: "")
             guard readLine()?.trimmingCharacters(in: .whitespaces) == info.slug else {
                 print("Nothing removed.")
@@ -32,6 +49,17 @@ struct AppRemove: AsyncParsableCommand {
             try await Installer(registry: registry, layout: layout, builder: Builder(tools: .standard(for: layout))).remove(info)
         }
         print("Removed '\(info.slug)'.")
+    }
+
+    /// Writes the instance's export; a failure ends the command before anything is removed.
+    private func exportFirst(_ info: InstanceInfo, to file: URL, registry: Registry) async throws {
+        do {
+            let summary = try await ExportCommand.export(info.id, to: file, registry: registry, options: options, masterKey: nil)
+            print("Exported '\(info.slug)' to \(summary.file) (\(summary.items) items, \(summary.files) files).")
+        } catch {
+            FileHandle.standardError.write(Data("error: the export failed, so '\(info.slug)' was not removed\n".utf8))
+            throw ExitCode(1)
+        }
     }
 }
 

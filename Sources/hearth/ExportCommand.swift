@@ -26,8 +26,20 @@ struct ExportCommand: AsyncParsableCommand {
     func run() async throws {
         let registry = try await failing { try options.openRegistry() }
         let (collection, source) = try await failing { try await ExportManifest.Source.resolve(target, registry: registry) }
-        let collections = OpenCollections(layout: options.layout, masterKeyFile: options.masterKeyFile(masterKey), registry: registry)
         let file = URL(fileURLWithPath: output ?? "\(collection.name)-\(Self.stamp()).zip")
+        let summary = try await Self.export(target, to: file, registry: registry, options: options, masterKey: masterKey)
+        if json { return try printJSON(summary) }
+        print(
+            "Exported \(source.kind) '\(collection.name)' to \(file.path): \(summary.items) items in \(summary.bases) Bases, "
+                + "\(summary.files) files in \(summary.drives) Drives (\(Progress.size(summary.driveBytes))).")
+    }
+
+    /// Exports an instance or collection to `file`, with a progress bar on a terminal.
+    static func export(
+        _ target: String, to file: URL, registry: Registry, options: DataOptions, masterKey: String?
+    ) async throws -> ExportSummary {
+        let (collection, source) = try await failing { try await ExportManifest.Source.resolve(target, registry: registry) }
+        let collections = OpenCollections(layout: options.layout, masterKeyFile: options.masterKeyFile(masterKey), registry: registry)
         let feed = ProgressFeed("Exporting \(collection.name)")
         let manifest = try await failing {
             let exporter = CollectionExporter(
@@ -35,11 +47,7 @@ struct ExportCommand: AsyncParsableCommand {
             return try await exporter.write(to: file) { feed.update($0, $1) }
         }
         feed.finish()
-        let summary = ExportSummary(file: file.path, manifest: manifest)
-        if json { return try printJSON(summary) }
-        print(
-            "Exported \(source.kind) '\(collection.name)' to \(file.path): \(summary.items) items in \(summary.bases) Bases, "
-                + "\(summary.files) files in \(summary.drives) Drives (\(Progress.size(summary.driveBytes))).")
+        return ExportSummary(file: file.path, manifest: manifest)
     }
 
     static func stamp() -> String {

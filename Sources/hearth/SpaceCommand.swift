@@ -10,7 +10,7 @@ struct SpaceCommand: AsyncParsableCommand {
             A node hosts one or many spaces. Each has its own owner, apps, keys and sessions; \
             nothing is shared between them. Every node has the space 'default'.
             """,
-        subcommands: [Create.self, List.self, Identity.self])
+        subcommands: [Create.self, List.self, Identity.self, Export.self, Import.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a space, and its owner when --owner is given.")
