@@ -152,6 +152,9 @@ enum RegistrySchema {
                     );
                     """)
         }
+        migrator.registerMigration("v6-release-discovery") { db in
+            try db.execute(sql: "ALTER TABLE releases ADD COLUMN discovery TEXT")
+        }
         return migrator
     }
 }

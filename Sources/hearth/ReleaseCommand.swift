@@ -57,21 +57,28 @@ struct ReleaseCommand: AsyncParsableCommand {
             }
             let app = InstanceLayout(directory: layout.resolve(info.path)).app
             let spacefile = try Spacefile.load(directory: app)
+            let discovery = try ReleaseDiscovery.load(app: app, listed: listed)
             let identity = try SpaceIdentity.loadOrCreate(space: info.space, in: layout)
             let id = Secrets.identifier(length: 24)
             let file = layout.resolve(ReleaseInfo.path(id: id))
-            let (_, sha256) = try ReleaseWriter(identity: identity).write(
-                appDirectory: app, app: info.appName, version: version, notes: notes, icon: spacefile.icon, to: file)
+            let (manifest, sha256) = try ReleaseWriter(identity: identity).write(
+                appDirectory: app, app: info.appName, version: version, notes: notes, icon: spacefile.icon, discovery: discovery,
+                to: file)
             let release = ReleaseInfo(
                 id: id, space: info.space, instance: info.id, appName: info.appName, version: version, notes: notes, listed: listed,
-                sha256: sha256, fingerprint: identity.fingerprint, createdAt: Date())
+                sha256: sha256, fingerprint: identity.fingerprint, createdAt: Date(), discovery: discovery)
+            let icon = layout.resolve(release.iconPath)
             do {
+                try ReleaseDiscovery.cacheIcon(manifest, app: app, to: icon)
                 try await registry.recordRelease(release)
             } catch {
                 try? FileManager.default.removeItem(at: file)
+                try? FileManager.default.removeItem(at: icon)
                 throw error
             }
-            try? FileManager.default.setAttributes([.posixPermissions: 0o444], ofItemAtPath: file.path)
+            for path in [file.path, icon.path] {
+                try? FileManager.default.setAttributes([.posixPermissions: 0o444], ofItemAtPath: path)
+            }
             return release
         }
     }
