@@ -16,7 +16,7 @@ struct Hearth: AsyncParsableCommand {
             """,
         subcommands: [
             Serve.self, AppCommand.self, CollectionCommand.self, KeyCommand.self, DriveCommand.self, SpaceCommand.self, OwnerCommand.self,
-            SessionCommand.self, ExportCommand.self, ImportCommand.self, ReleaseCommand.self, InstallCommand.self,
+            SessionCommand.self, ExportCommand.self, ImportCommand.self, ReleaseCommand.self, InstallCommand.self, NewCommand.self,
         ]
     )
 }
