@@ -3,7 +3,10 @@ and an icon shows its title, tagline, rendered (and escaped) body and icon on th
 `/discover.json`; older versions fold under the newest; unlisted releases stay off both; an
 invalid Discovery.md, or a listed release without app_name and tagline, is refused with nothing
 released; the install summary shows the title and tagline."""
+import base64
+import hashlib
 import json
+import re
 import shutil
 import subprocess
 
@@ -61,11 +64,16 @@ def test_discover_page_shows_the_listed_app(node, releases):
                  f"hearth install http://localhost:{node.port}/releases/{new['id']}.zip", "Older versions (1)",
                  "First light", f"/releases/{old['id']}.zip", 'href="https://lantern.example.com"'):
         assert text in html, text
-    assert "<script" not in html and "javascript:" not in html
+    assert "<script" not in html and "javascript:" not in html and "<li>a trap</li>" in html
     assert html.index("1.1.0") < html.index("1.0.0")
     assert "Hidden away" not in html and releases["unlisted"]["id"] not in html
     policy = page.headers["Content-Security-Policy"]
     assert "default-src 'none'" in policy and "script-src" not in policy and "'unsafe-inline'" not in policy
+    # The page's one style element is what the policy's hash allows (else browsers drop it).
+    styles = re.findall(r"<style>(.*?)</style>", html, re.S)
+    digest = base64.b64encode(hashlib.sha256(styles[0].encode()).digest()).decode()
+    assert len(styles) == 1 and f"style-src 'sha256-{digest}'" in policy
+    assert ' style="' not in html
 
 
 def test_icon_is_served_from_the_release(node, releases):

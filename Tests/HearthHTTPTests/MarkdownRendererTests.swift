@@ -38,7 +38,7 @@ import Testing
     }
 
     @Test(arguments: [
-        ("[x](javascript:alert(1))", "<p>x)</p>"),
+        ("[x](javascript:alert(1))", "<p>x</p>"),
         ("[x](JavaScript:alert`1`)", "<p>x</p>"),
         ("[x](data:text/html;base64,PHNjcmlwdD4=)", "<p>x</p>"),
         ("[x](//evil.example)", "<p>x</p>"),
@@ -48,7 +48,7 @@ import Testing
         ("![alt <b>](https://example.com/i.png)", "<p>alt &lt;b&gt;</p>"),
         (
             "[a\"onmouseover=\"x](https://e.com/\"onmouseover=\"alert(1))",
-            "<p>a&quot;onmouseover=&quot;x)</p>"
+            "<p>a&quot;onmouseover=&quot;x</p>"
         ),
         ("# <i>head</i>", "<h2>&lt;i&gt;head&lt;/i&gt;</h2>"),
         ("- <b>item</b>", "<ul><li>&lt;b&gt;item&lt;/b&gt;</li></ul>"),

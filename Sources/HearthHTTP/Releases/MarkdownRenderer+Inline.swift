@@ -56,11 +56,23 @@ extension MarkdownRenderer {
                 }
             }
         }
-        guard let close, close + 1 < chars.count, chars[close + 1] == "(",
-            let end = chars[(close + 2)...].firstIndex(of: ")")
+        guard let close, close + 1 < chars.count, chars[close + 1] == "(", let end = closingParenthesis(chars, after: close + 1)
         else { return nil }
         let url = String(chars[(close + 2)..<end]).trimmingCharacters(in: .whitespaces)
         return (Array(chars[(start + 1)..<close]), url, end + 1)
+    }
+
+    /// The `)` that balances the `(` at `open` (URLs may hold balanced parentheses).
+    private static func closingParenthesis(_ chars: [Character], after open: Int) -> Int? {
+        var depth = 0
+        for position in open..<chars.count {
+            if chars[position] == "(" { depth += 1 }
+            if chars[position] == ")" {
+                depth -= 1
+                if depth == 0 { return position }
+            }
+        }
+        return nil
     }
 
     /// An emphasis span opened by a run of 1–3 `*` or `_` at `start` and closed by an equal run
