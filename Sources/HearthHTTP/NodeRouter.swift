@@ -41,7 +41,8 @@ public enum NodeRouter {
             JSONResponse.raw(.ok, "{\"status\":\"ok\"}")
         }
         LoginRoutes<Context>(auth: services.owners, registry: services.registry).add(to: router)
-        ReleaseRoutes<Context>(registry: services.registry, layout: services.collections.layout).add(to: router)
+        ReleaseRoutes<Context>(registry: services.registry, layout: services.collections.layout, owners: services.owners)
+            .add(to: router)
         return router
     }
 

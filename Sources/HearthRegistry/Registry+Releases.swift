@@ -15,12 +15,14 @@ extension Registry {
             }
             try db.execute(
                 sql: """
-                    INSERT INTO releases (id, space, instance, app_name, version, notes, listed, sha256, fingerprint, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO releases (id, space, instance, app_name, version, notes, listed, sha256, fingerprint, created_at,
+                        discovery)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     release.id, release.space, release.instance, release.appName, release.version, release.notes, release.listed,
                     release.sha256, release.fingerprint, release.createdAt.timeIntervalSince1970,
+                    release.discovery.flatMap { try? Self.discoveryEncoder.encode($0) }.map { String(decoding: $0, as: UTF8.self) },
                 ])
         }
     }
@@ -54,6 +56,20 @@ extension Registry {
         ReleaseInfo(
             id: row["id"], space: row["space"], instance: row["instance"], appName: row["app_name"], version: row["version"],
             notes: row["notes"], listed: row["listed"], sha256: row["sha256"], fingerprint: row["fingerprint"],
-            createdAt: Date(timeIntervalSince1970: row["created_at"]))
+            createdAt: Date(timeIntervalSince1970: row["created_at"]),
+            discovery: (row["discovery"] as String?).flatMap { try? discoveryDecoder.decode(Discovery.self, from: Data($0.utf8)) })
+    }
+
+    private static var discoveryEncoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }
+
+    private static var discoveryDecoder: JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return decoder
     }
 }

@@ -177,6 +177,9 @@ enum RegistrySchema {
                     );
                     """)
         }
+        migrator.registerMigration("v8-release-discovery") { db in
+            try db.execute(sql: "ALTER TABLE releases ADD COLUMN discovery TEXT")
+        }
         return migrator
     }
 }

@@ -16,9 +16,8 @@ struct Hearth: AsyncParsableCommand {
             """,
         subcommands: [
             Serve.self, AppCommand.self, CollectionCommand.self, KeyCommand.self, DriveCommand.self, SpaceCommand.self, OwnerCommand.self,
-            SessionCommand.self, ExportCommand.self, ImportCommand.self, PushCommand.self, DevCommand.self, LoginCommand.self,
-            LogoutCommand.self, ReleaseCommand.self,
-            InstallCommand.self,
+            SessionCommand.self, ExportCommand.self, ImportCommand.self, NewCommand.self, PushCommand.self, DevCommand.self,
+            LoginCommand.self, LogoutCommand.self, ReleaseCommand.self, InstallCommand.self,
         ]
     )
 }

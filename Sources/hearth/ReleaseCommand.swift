@@ -13,8 +13,10 @@ struct ReleaseCommand: AsyncParsableCommand {
             A release is one zip at <data>/releases/<id>.zip: the instance's installed app copy \
             (build outputs such as Python environments are left out and rebuilt on install), a \
             manifest of every file's SHA-256 (release.json) and the space's Ed25519 signature of it \
-            (release.sig). It is downloadable at /releases/<id>.zip on the node; listed ones appear \
-            on /discover. Install one anywhere with `hearth install FILE|URL`.
+            (release.sig). The app's Discovery.md is checked and its fields signed with the rest; a \
+            listed release needs one with app_name and tagline. It is downloadable at \
+            /releases/<id>.zip on the node; listed ones appear on /discover (and /discover.json). \
+            Install one anywhere with `hearth install FILE|URL`.
             """,
         subcommands: [Create.self, List.self],
         defaultSubcommand: Create.self)

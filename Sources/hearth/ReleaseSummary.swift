@@ -13,6 +13,8 @@ struct ReleaseSummary {
             "Publisher:    \(manifest.publisher.fingerprint)",
             "Created:      \(manifest.createdAt)",
         ]
+        if let title = manifest.discoveryData?.title { lines.append("Title:        \(title)") }
+        if let tagline = manifest.discoveryData?.tagline { lines.append("Tagline:      \(tagline)") }
         if !manifest.notes.isEmpty { lines.append("Notes:        \(manifest.notes)") }
         lines.append("Signature and all \(manifest.files.count) file hashes verified.")
         for micro in spacefile.micros {

@@ -2,8 +2,10 @@
 with its space's key; node B downloads the release from A's stable URL, verifies it and
 installs it, and the app answers on B. A listed release shows on A's `/discover`; tampered
 and truncated releases are refused with nothing installed."""
+import io
 import json
 import subprocess
+import zipfile
 
 import pytest
 import requests
@@ -33,7 +35,7 @@ def node_b(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def released(node_a):
-    node_a.install_ok("static-site", name="site")
+    node_a.install_ok("discovery-site", name="site")  # a listed release needs a Discovery.md
     result = hearth(node_a, "release", "site", "--version", "1.2.0", "--notes", "First cut", "--listed", "--json")
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
@@ -59,7 +61,7 @@ def test_release_downloads_and_shows_on_discover(node_a, released):
     assert missing.status_code == 404
     page = requests.get(f"{node_a.url}/discover", timeout=HTTP_TIMEOUT)
     assert page.status_code == 200
-    for text in ("static-site", "1.2.0", "First cut", released["fingerprint"], f"/releases/{released['id']}.zip"):
+    for text in ("discovery-site", "1.2.0", "First cut", released["fingerprint"], f"/releases/{released['id']}.zip"):
         assert text in page.text
 
 
@@ -89,7 +91,10 @@ def test_install_without_terminal_needs_yes(node_a, node_b, released, tmp_path):
 def test_tampered_release_is_refused(node_a, node_b, released, tmp_path, damage):
     content = bytearray(requests.get(f"{node_a.url}/releases/{released['id']}.zip", timeout=HTTP_TIMEOUT).content)
     if damage == "flipped byte":
-        content[len(content) // 3] ^= 0x01
+        # Inside a stored file's compressed bytes (the local headers' copies of each CRC and
+        # size are redundant: the central directory's are the ones checked).
+        entry = zipfile.ZipFile(io.BytesIO(bytes(content))).getinfo("app/Spacefile")
+        content[entry.header_offset + 30 + len(entry.filename) + len(entry.extra) + entry.compress_size // 2] ^= 0x01
     else:
         content = content[: len(content) // 2]
     file = tmp_path / "bad.zip"

@@ -31,6 +31,8 @@ def laptop(tmp_path_factory):
     """The developer's machine: its own configuration directory and an app, no node."""
     root = tmp_path_factory.mktemp("laptop")
     shutil.copytree(FIXTURES / "notes-asgi", root / "notes")
+    # A listed release needs what the discovery page shows.
+    (root / "notes" / "Discovery.md").write_text("---\napp_name: Notes\ntagline: Notes pushed from a laptop\n---\nKeeps notes.\n")
     return root
 
 

@@ -57,7 +57,7 @@ def releases(node_a, app_dir):
         set_heading(app_dir, heading)
         updated = hearth(node_a, "app", "update", "notes", str(app_dir), "--json")
         assert updated.returncode == 0, updated.stderr
-        made = hearth(node_a, "release", "notes", "--version", version, "--listed", "--json")
+        made = hearth(node_a, "release", "notes", "--version", version, "--json")
         assert made.returncode == 0, made.stderr
         urls.append(f"http://127.0.0.1:{node_a.port}/releases/{json.loads(made.stdout)['id']}.zip")
     return urls

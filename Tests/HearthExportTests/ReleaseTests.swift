@@ -20,7 +20,8 @@ import Testing
         try Data("---\ntitle: Site\n---\n".utf8).write(to: app.appendingPathComponent("Discovery.md"))
         let file = root.appendingPathComponent("good.zip")
         let (manifest, _) = try ReleaseWriter(identity: identity).write(
-            appDirectory: app, app: "site", version: "1.2.0", notes: "first", icon: "icon.png", to: file)
+            appDirectory: app, app: "site", version: "1.2.0", notes: "first", icon: "./icon.png",
+            discovery: Discovery(title: "Site", body: "Hello"), to: file)
         #expect(manifest.icon == "app/icon.png" && manifest.discovery == "app/Discovery.md")
         return try ExportFixture.entries(file).map { ($0.0, $0.1) }
     }
@@ -47,11 +48,22 @@ import Testing
             let file = root.appendingPathComponent("good.zip")
             let manifest = try ReleaseVerifier().verify(file)
             #expect(manifest.version == "1.2.0" && manifest.publisher.fingerprint == identity.fingerprint)
+            #expect(manifest.discoveryData == Discovery(title: "Site", body: "Hello"))
             #expect(manifest.files.map(\.path) == ["app/Discovery.md", "app/Spacefile", "app/icon.png", "app/public/index.html"])
             let target = root.appendingPathComponent("unpacked")
             _ = try ReleaseVerifier().unpack(file, into: target)
             #expect(try String(contentsOf: target.appendingPathComponent("public/index.html"), encoding: .utf8) == "<h1>hi</h1>")
         }
+    }
+
+    @Test func changedDiscoveryDataFailsTheSignature() async throws {
+        let error = try await refusal { entries in
+            let at = try index(entries, ReleaseManifest.path)
+            let text = String(decoding: try #require(entries[at].1), as: UTF8.self)
+            entries[at].1 = Data(text.replacingOccurrences(of: "\"title\" : \"Site\"", with: "\"title\" : \"Evil\"").utf8)
+            #expect(entries[at].1 != Data(text.utf8))
+        }
+        #expect(error?.message.contains("signature") == true)
     }
 
     @Test func identityIsMadeOnceAndKeptPrivate() async throws {

@@ -28,6 +28,18 @@ import Testing
         }
     }
 
+    @Test func keepsTheRootDiscoveryFileForReleases() async throws {
+        try await withBuildFixture { fixture in
+            try fixture.write([
+                "Spacefile": "v: 0\n", "Discovery.md": "---\napp_name: Notes\n---\n", "docs/Discovery.md": "",
+                ".spaceignore": "Discovery.md\n",
+            ])
+            try fixture.builder.stage(source: fixture.source, into: fixture.layout, progress: fixture.progress)
+            #expect(fixture.exists("Discovery.md"))
+            #expect(!fixture.exists("docs/Discovery.md"))
+        }
+    }
+
     @Test func keepsSymlinksInsideTheAppAndSkipsOnesLeadingOut() async throws {
         try await withBuildFixture { fixture in
             try fixture.write(["main.py": "", "lib/util.py": "", "node_modules/tool/bin/run.js": ""])

@@ -58,7 +58,7 @@ extension Spacefile {
 
     /// YAML 1.2 core types, as Deta's CLI read them (`gopkg.in/yaml.v3`): only `true`/`false` are booleans
     /// (`yes` is text), decimal integers, no timestamps.
-    private static let yamlResolver = try! Resolver.default
+    static let yamlResolver = try! Resolver.default
         .replacing(.bool, with: "^(?:true|True|TRUE|false|False|FALSE)$")
         .replacing(.int, with: "^[-+]?[0-9]+$")
         .replacing(
@@ -67,7 +67,7 @@ extension Spacefile {
         )
         .removing(.timestamp)
 
-    private static func syntaxProblem(_ error: any Error) -> SpacefileProblem {
+    static func syntaxProblem(_ error: any Error) -> SpacefileProblem {
         switch error as? YamlError {
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
             .composer(let context, let problem, let mark, _):

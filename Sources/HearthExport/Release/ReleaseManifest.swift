@@ -1,4 +1,5 @@
 import Foundation
+import HearthCore
 
 /// `release.json`, the manifest of a release archive: what the app is, who published it, and
 /// the size and SHA-256 of every file. `release.sig` holds the publisher's Ed25519 signature of
@@ -27,6 +28,8 @@ public struct ReleaseManifest: Codable, Sendable, Equatable {
     /// The app's icon and Discovery.md, as archive paths, when the app has them.
     public var icon: String?
     public var discovery: String?
+    /// The parsed Discovery.md (spec §6.4), signed with the rest; nil without one.
+    public var discoveryData: Discovery?
     /// Every file but `release.json` and `release.sig`, in archive order.
     public var files: [ExportManifest.Entry]
 

@@ -15,9 +15,11 @@ public struct ReleaseWriter {
     }
 
     /// Writes the release of the app in `appDirectory` (holding its Spacefile) to `file`;
-    /// returns its manifest and the archive's SHA-256.
+    /// returns its manifest and the archive's SHA-256. `discovery` is the app's parsed
+    /// Discovery.md, which the manifest carries.
     public func write(
-        appDirectory: URL, app: String, version: String, notes: String, icon: String?, to file: URL
+        appDirectory: URL, app: String, version: String, notes: String, icon: String?, discovery: Discovery? = nil,
+        to file: URL
     ) throws(ExportError) -> (manifest: ReleaseManifest, sha256: String) {
         guard ReleaseVersion.isValid(version) else {
             throw .bad("'\(version)' is not a semantic version (MAJOR.MINOR.PATCH, e.g. 1.2.0)")
@@ -33,9 +35,9 @@ public struct ReleaseWriter {
                 app: app, version: version, notes: notes, createdAt: ISO8601DateFormatter().string(from: now()),
                 publisher: .init(
                     publicKey: identity.publicKey.rawRepresentation.base64EncodedString(), fingerprint: identity.fingerprint),
-                icon: icon.flatMap { present.contains($0) ? ReleaseManifest.appPrefix + $0 : nil },
-                discovery: present.contains("Discovery.md") ? ReleaseManifest.appPrefix + "Discovery.md" : nil,
-                files: entries)
+                icon: icon.map(Self.normalized).flatMap { present.contains($0) ? ReleaseManifest.appPrefix + $0 : nil },
+                discovery: present.contains(Discovery.fileName) ? ReleaseManifest.appPrefix + Discovery.fileName : nil,
+                discoveryData: discovery, files: entries)
             let manifestData = try ReleaseManifest.encoder.encode(manifest)
             try AppArchive.add(manifestData, as: ReleaseManifest.path, to: archive)
             try AppArchive.add(try identity.privateKey.signature(for: manifestData), as: ReleaseManifest.signaturePath, to: archive)
@@ -47,5 +49,10 @@ public struct ReleaseWriter {
             if let error = error as? ExportError { throw error }
             throw ExportError.storage("Cannot write the release archive", error)
         }
+    }
+
+    /// A Spacefile path as the archive names it: `./icon.png` is `icon.png`.
+    static func normalized(_ path: String) -> String {
+        path.split(separator: "/").filter { $0 != "." }.joined(separator: "/")
     }
 }

@@ -6,15 +6,27 @@ import Hummingbird
 
 /// The node's public release routes, on the dashboard host and without a session:
 /// `/releases/<id>.zip` (release ids are random, 24 characters: the URL is the capability) and
-/// `/discover`, a page of the releases their spaces chose to list.
+/// `/releases/<id>/icon`, and `/discover` (`/discover.json` for other nodes), the releases
+/// their spaces chose to list.
 struct ReleaseRoutes<Context: RequestContext> {
     let registry: Registry
     let layout: DataLayout
+    let owners: OwnerAuth
     let files = FileIO(threadPool: .singleton)
 
     func add(to router: Router<Context>) {
         router.get("/releases/:file") { request, context in try await download(request, context) }
-        router.get("/discover") { _, _ in try await discover() }
+        router.get("/releases/:file/icon") { _, context in try await icon(context) }
+        router.get("/discover") { request, _ in
+            DiscoverPage(
+                releases: try await registry.releases(listedOnly: true), origin: owners.dashboardOrigin(seenFrom: request), layout: layout
+            )
+            .response
+        }
+        router.get("/discover.json") { request, _ in
+            let releases = try await registry.releases(listedOnly: true)
+            return try DiscoverListing.response(releases, origin: owners.dashboardOrigin(seenFrom: request), layout: layout)
+        }
     }
 
     private func download(_ request: Request, _ context: Context) async throws -> Response {
@@ -34,23 +46,17 @@ struct ReleaseRoutes<Context: RequestContext> {
         return Response(status: .ok, headers: headers, body: body)
     }
 
-    private func discover() async throws -> Response {
-        let releases = try await registry.releases(listedOnly: true)
-        let items = releases.map { release in
-            let link = "/" + release.path
-            return """
-                <li><strong>\(HTMLPage.escape(release.appName))</strong> \(HTMLPage.escape(release.version))\
-                \(release.notes.isEmpty ? "" : "<br>" + HTMLPage.escape(release.notes))
-                <br><small>publisher <code>\(HTMLPage.escape(release.fingerprint))</code></small>
-                <br><a href="\(HTMLPage.escape(link))">\(HTMLPage.escape(link))</a></li>
-                """
-        }
-        let list = items.isEmpty ? "<p>No releases are listed on this node.</p>" : "<ul class=\"apps\">\(items.joined())</ul>"
-        let body = """
-            <main><h1>Apps on this node</h1>
-            <p>Install one on your own node with <code>hearth install &lt;URL&gt;</code>; the signature and every file \
-            are verified first.</p>\(list)</main>
-            """
-        return HTMLPage.response(.ok, title: "Discover apps", body: body)
+    /// The icon copied from the release's archive, if it is a PNG, WebP or JPEG image.
+    private func icon(_ context: Context) async throws -> Response {
+        let id = context.parameters.get("file") ?? ""
+        guard ReleaseInfo.isValidID(id), let release = try await registry.release(id), release.listed,
+            let data = FileManager.default.contents(atPath: layout.resolve(release.iconPath).path),
+            let type = ImageType.sniff(data)
+        else { return AuthPages.message(.notFound, title: "Not found", "This release has no icon.") }
+        var headers: HTTPFields = [:]
+        headers[.contentType] = type
+        headers[.cacheControl] = "public, max-age=31536000, immutable"
+        headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
     }
 }

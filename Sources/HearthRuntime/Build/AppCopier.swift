@@ -1,7 +1,7 @@
 import Foundation
 
-/// Copies an app's directory tree, leaving out ignored paths (never the `Spacefile`: the
-/// installed copy is read back), symlinks that lead outside it and anything that is neither
+/// Copies an app's directory tree, leaving out ignored paths (never the `Spacefile` nor a
+/// root `Discovery.md`: the installed copy is read back, and releases are made from it), symlinks that lead outside it and anything that is neither
 /// file, directory nor symlink.
 struct AppCopier {
     /// The source root, canonical.
@@ -10,6 +10,10 @@ struct AppCopier {
     let rules: IgnoreRules
     /// A directory never to copy (the instance directory, when it lies inside the source).
     let excluded: String?
+
+    /// Root files copied whatever the ignore rules say. Deta leaves `Discovery.md` out of the
+    /// code it ships; here the installed copy is what `hearth release` packs, so it stays.
+    static let alwaysKept: Set<String> = ["Spacefile", "Discovery.md"]
 
     private(set) var fileCount = 0
     private(set) var byteCount: Int64 = 0
@@ -42,7 +46,7 @@ struct AppCopier {
                 try makeDirectory(to)
                 try copyContents(of: relative)
             case .file:
-                guard relative == "Spacefile" || !rules.isIgnored(relative, isDirectory: false) else { continue }
+                guard Self.alwaysKept.contains(relative) || !rules.isIgnored(relative, isDirectory: false) else { continue }
                 try copyFile(from, to)
             case .symlink:
                 guard !rules.isIgnored(relative, isDirectory: FileTree.followedKind(atPath: from) == .directory) else { continue }
