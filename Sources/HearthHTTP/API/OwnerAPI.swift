@@ -75,6 +75,8 @@ struct OwnerAPI<Context: RequestContext> {
             return APIResponse.errors(error.status, error.message)
         } catch let error as any HearthError {
             return APIResponse.errors(ErrorStatus.status(for: error.code), error.message)
+        } catch {
+            return APIResponse.errors(.internalServerError, "The node could not complete the call")
         }
     }
 
