@@ -122,7 +122,7 @@ struct AppEnv: AsyncParsableCommand {
             guard !set || change[1].contains("=") else { throw ValidationError("Use: set VAR=VALUE") }
             let value = set ? String(change[1].drop { $0 != "=" }.dropFirst()) : nil
             try await failing { try await registry.setEnvironment(instance: info.id, name: name, value: value) }
-            try? await NodeControl(layout: options.layout)?.restart(info.id)
+            _ = await NodeControl.restartAfterChange(info.id, layout: options.layout)
             print(set ? "Set \(name) for '\(info.slug)'." : "\(name) of '\(info.slug)' is back to its default.")
         default:
             throw ValidationError("Unknown change '\(change[0])'; use `set VAR=VALUE` or `unset VAR`.")

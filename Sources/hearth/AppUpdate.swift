@@ -58,7 +58,7 @@ struct AppUpdate: AsyncParsableCommand {
                     publisher: opened.manifest.publisher.fingerprint, progress: progress)
             }
         }
-        let restarted = (try? await NodeControl(layout: layout)?.restart(updated.id)) != nil
+        let restarted = await NodeControl.restartAfterChange(updated.id, layout: layout)
         if output.json { return try printJSON(updated) }
         print(
             """
@@ -104,7 +104,7 @@ struct AppRollback: AsyncParsableCommand {
         let layout = options.layout
         let installer = Installer(registry: registry, layout: layout, builder: Builder(tools: .standard(for: layout)))
         let rolled = try await failing { try await installer.rollback(info) }
-        let restarted = (try? await NodeControl(layout: layout)?.restart(rolled.id)) != nil
+        let restarted = await NodeControl.restartAfterChange(rolled.id, layout: layout)
         if json { return try printJSON(rolled) }
         print(
             "'\(rolled.slug)' is back at \(rolled.version) (from \(info.version))\(restarted ? "; its micros restart on the next request" : ""). "

@@ -22,6 +22,21 @@ struct NodeControl {
         _ = try await call(.POST, "instances/\(instance)/restart")
     }
 
+    /// After a change on disk (an update, a rollback, new settings): restarts the instance's
+    /// micros on the node running on `layout`, if one runs. Warns when a running node could not
+    /// be told, as it would go on serving the old state. Returns whether it restarted them.
+    static func restartAfterChange(_ instance: String, layout: DataLayout) async -> Bool {
+        guard let node = NodeControl(layout: layout) else { return false }
+        do {
+            try await node.restart(instance)
+            return true
+        } catch {
+            FileHandle.standardError.write(
+                Data("warning: the running node was not told (\(error)); run `hearth app restart \(instance)`\n".utf8))
+            return false
+        }
+    }
+
     /// Stops an instance's micros and closes its data, before it is removed.
     func stop(_ instance: String) async throws {
         _ = try await call(.POST, "instances/\(instance)/stop")

@@ -66,7 +66,7 @@ struct PushCommand: AsyncParsableCommand {
             pushed = try await installer.install(source: app, name: name, progress: progress)
         }
         let running = NodeControl(layout: layout)
-        if builder != nil { try? await running?.restart(pushed.id) }
+        if builder != nil { _ = await NodeControl.restartAfterChange(pushed.id, layout: layout) }
         let url = NodeControl.instanceURL(slug: pushed.slug, node: running?.info)
         return RemoteInstance(id: pushed.id, slug: pushed.slug, app: pushed.appName, version: pushed.version, url: url)
     }
