@@ -113,6 +113,7 @@ let package = Package(
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "X509", package: "swift-certificates"),
             ],
+            resources: [.copy("Dashboard/Assets")],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -2,6 +2,7 @@ import HearthCore
 import HearthRegistry
 import HearthRuntime
 import Hummingbird
+import Logging
 
 /// The services a node's HTTP routes need.
 public struct NodeServices: Sendable {
@@ -11,6 +12,8 @@ public struct NodeServices: Sendable {
     public let apps: AppServices?
     /// Owners' sign-in and sessions.
     public let owners: OwnerAuth
+    /// The dashboard's files, read once.
+    let dashboardAssets = DashboardAssets.load(logger: Logger(label: "hearth.dashboard"))
 
     public init(registry: Registry, collections: OpenCollections, apps: AppServices? = nil, auth: AuthSettings = AuthSettings()) {
         self.registry = registry
@@ -34,13 +37,15 @@ public enum NodeRouter {
         if let apps = services.apps {
             router.add(middleware: instances(services, apps: apps, base: base, drive: drive, context: Context.self))
             ControlRoutes.add(to: router, apps: apps, registry: services.registry, collections: services.collections)
-            OwnerAPI<Context>(registry: services.registry, layout: services.collections.layout, apps: apps).add(to: router)
+            OwnerAPI<Context>(registry: services.registry, layout: services.collections.layout, apps: apps, auth: services.owners)
+                .add(to: router)
         }
         router.add(middleware: DetaAPIMiddleware(base: base, drive: drive))
         router.get("/healthz") { _, _ in
             JSONResponse.raw(.ok, "{\"status\":\"ok\"}")
         }
         LoginRoutes<Context>(auth: services.owners, registry: services.registry).add(to: router)
+        DashboardRoutes<Context>(auth: services.owners, registry: services.registry, assets: services.dashboardAssets).add(to: router)
         ReleaseRoutes<Context>(registry: services.registry, layout: services.collections.layout, owners: services.owners)
             .add(to: router)
         return router

@@ -96,7 +96,7 @@ def test_a_space_with_its_owner_and_an_app(node):
     assert row[1:3] == [owner, "1"], row
     # The new owner signs in to their own space only.
     browser = sign_in(node, owner, source="127.0.0.95")
-    page = browser.request("GET", browser.dashboard, "/")[2]
+    page = browser.request("GET", browser.dashboard, "/api/v1/instances", {"X-Hearth-Dashboard": "1"})[2]
     slug = json.loads(installed.stdout)["slug"]
     assert node.host(slug).encode() in page and node.host("alpha").encode() not in page
     refused(node.install("static-site", "--space", unique("nosuch")), "No space named")

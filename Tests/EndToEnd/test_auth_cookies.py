@@ -446,7 +446,7 @@ def test_open_hands_tokens_only_to_the_nodes_own_port(node, authority):
 
 def test_another_spaces_owner_cannot_open_this_spaces_apps(node):
     bob = signed_in(node, BOB, source="127.0.0.81")
-    status, headers, page = bob.request("GET", bob.dashboard, "/")
+    status, headers, page = bob.request("GET", bob.dashboard, "/api/v1/instances", {"X-Hearth-Dashboard": "1"})
     assert status == 200 and node.host("gamma").encode() in page
     assert node.host("alpha").encode() not in page and node.host("beta").encode() not in page
     for slug in ("alpha", "beta"):

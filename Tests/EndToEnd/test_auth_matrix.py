@@ -50,6 +50,11 @@ class Family:
 
 FAMILIES = {
     "dashboard-page": Family("dashboard", "GET", "/"),
+    # The dashboard's own API calls: the session counts only with the dashboard's header.
+    "dashboard-api": Family("dashboard", "GET", "/api/v1/instances", headers=(("X-Hearth-Dashboard", "1"),)),
+    "dashboard-api-without-header": Family("dashboard", "GET", "/api/v1/instances"),
+    "dashboard-api-cross-origin": Family("dashboard", "GET", "/api/v1/instances", headers=(
+        ("X-Hearth-Dashboard", "1"), ("Sec-Fetch-Site", "same-site"))),
     "dashboard-form": Family("dashboard", "POST", "/logout", form=True),
     "dashboard-form-without-csrf": Family("dashboard", "POST", "/logout", form=True, csrf=False),
     "dashboard-form-cross-origin": Family("dashboard", "POST", "/logout", form=True, origin="http://alpha.localhost:{port}"),
@@ -148,16 +153,25 @@ SITE_ECHO = '"micro": "site"'
 API_ECHO = '"micro": "api"'
 
 ROWS = [
-    # The dashboard's home: only a dashboard session of the right space lists its apps.
+    # The dashboard: its page needs a dashboard session; its API lists only that space's apps.
     Row("dashboard-page", "none", 303, SIGN_IN),
     Row("dashboard-page", "garbage-cookie", 303, SIGN_IN),
     Row("dashboard-page", "alpha-session", 303, SIGN_IN),
-    Row("dashboard-page", "space-b-dashboard-session", 200, contains=("gamma.localhost",),
-        absent=("alpha.localhost", "beta.localhost", "pub.localhost")),
+    Row("dashboard-page", "space-b-dashboard-session", 200, contains=("/assets/app.js",)),
     Row("dashboard-page", "expired-dashboard-session", 303, SIGN_IN),
     Row("dashboard-page", "revoked-dashboard-session", 303, SIGN_IN),
-    Row("dashboard-page", "dashboard-session", 200, contains=("alpha.localhost", "beta.localhost", "pub.localhost"),
+    Row("dashboard-page", "dashboard-session", 200, contains=("/assets/app.js",)),
+    Row("dashboard-api", "none", 401),
+    Row("dashboard-api", "garbage-cookie", 401),
+    Row("dashboard-api", "alpha-session", 401),
+    Row("dashboard-api", "expired-dashboard-session", 401),
+    Row("dashboard-api", "revoked-dashboard-session", 401),
+    Row("dashboard-api", "space-b-dashboard-session", 200, contains=("gamma.localhost",),
+        absent=("alpha.localhost", "beta.localhost", "pub.localhost")),
+    Row("dashboard-api", "dashboard-session", 200, contains=("alpha.localhost", "beta.localhost", "pub.localhost"),
         absent=("gamma.localhost",)),
+    Row("dashboard-api-without-header", "dashboard-session", 401),
+    Row("dashboard-api-cross-origin", "dashboard-session", 401),
     # Signing out: any session cookie, with the form's CSRF pair; nothing else is ended.
     Row("dashboard-form", "none", 303, SIGN_IN),
     Row("dashboard-form", "garbage-cookie", 303, SIGN_IN),

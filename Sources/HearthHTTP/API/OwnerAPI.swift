@@ -14,37 +14,62 @@ struct OwnerAPI<Context: RequestContext> {
     let registry: Registry
     let layout: DataLayout
     let apps: AppServices
+    let auth: OwnerAuth
 
     func add(to router: Router<Context>) {
         let api = router.group("/api/v1")
-        api.get("space") { request, _ in try await respond { try await space(request) } }
-        api.get("instances") { request, _ in try await respond { try await instances(request) } }
-        api.post("instances/:id/releases") { request, context in
-            try await respond { try await release(request, id: context.parameters.get("id") ?? "") }
+        api.get("space") { request, context in try await respond { try await space(caller(request, context)) } }
+        api.get("instances") { request, context in try await respond { try await instances(caller(request, context)) } }
+        api.get("instances/:id") { request, context in
+            try await respond { try await instance(caller(request, context), id: context.parameters.get("id") ?? "") }
         }
-        api.post("push") { request, _ in
+        api.get("instances/:id/icon") { request, context in
+            try await respond { try await icon(caller(request, context), id: context.parameters.get("id") ?? "") }
+        }
+        api.post("instances/:id/releases") { request, context in
+            try await respond { try await release(request, caller(request, context), id: context.parameters.get("id") ?? "") }
+        }
+        api.post("push") { request, context in
             try await respond {
-                try await PushRoute(registry: registry, layout: layout, apps: apps).push(request, owner: authorize(request))
+                try await PushRoute(registry: registry, layout: layout, apps: apps).push(request, space: caller(request, context).space)
             }
         }
     }
 
-    private func space(_ request: Request) async throws -> Response {
-        let token = try await authorize(request)
-        let owner = try await registry.owners().first { $0.space == token.space }
-        return try APIResponse.json(.ok, SpaceAnswer(space: token.space, username: owner?.username, token: token.name))
+    private func space(_ caller: APICaller) async throws -> Response {
+        let owner = try await registry.owners().first { $0.space == caller.space }
+        return try APIResponse.json(.ok, SpaceAnswer(space: caller.space, username: owner?.username, token: caller.name))
     }
 
-    private func instances(_ request: Request) async throws -> Response {
-        let token = try await authorize(request)
-        let address = apps.catalog.address
-        let list = try await registry.instances(space: token.space).map { InstanceAnswer($0, url: address.origin(slug: $0.slug)) }
+    private func instances(_ caller: APICaller) async throws -> Response {
+        var list: [InstanceAnswer] = []
+        for info in try await registry.instances(space: caller.space) { list.append(await InstanceAnswer.live(info, apps: apps)) }
         return try APIResponse.json(.ok, list)
     }
 
-    private func release(_ request: Request, id: String) async throws -> Response {
-        let token = try await authorize(request)
-        let instance = try await ownInstance(id, of: token)
+    private func instance(_ caller: APICaller, id: String) async throws -> Response {
+        let info = try await ownInstance(id, of: caller)
+        let spacefile = try? Spacefile.load(directory: layout.instance(info).app)
+        let values = try await registry.environment(instance: info.id)
+        return try APIResponse.json(.ok, InstanceDetails(await InstanceAnswer.live(info, apps: apps), spacefile: spacefile, values: values))
+    }
+
+    /// The icon the app's Spacefile names, if it is a PNG, WebP or JPEG image.
+    private func icon(_ caller: APICaller, id: String) async throws -> Response {
+        let info = try await ownInstance(id, of: caller)
+        let app = layout.instance(info).app
+        guard let path = (try? Spacefile.load(directory: app))?.icon,
+            let file = AppPaths.file(path, in: app), let data = FileManager.default.contents(atPath: file.path), data.count <= 2 << 20,
+            let type = ImageType.sniff(data)
+        else { throw APIError(.notFound, "\(info.slug) has no icon") }
+        return Response(
+            status: .ok,
+            headers: [.contentType: type, .cacheControl: "private, max-age=300", HTTPField.Name("X-Content-Type-Options")!: "nosniff"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    private func release(_ request: Request, _ caller: APICaller, id: String) async throws -> Response {
+        let instance = try await ownInstance(id, of: caller)
         let asked = try await APIResponse.decode(ReleaseRequest.self, from: request, limit: 64 << 10)
         let release = try await Releaser(registry: registry, layout: layout).release(
             instance, version: asked.version, notes: asked.notes ?? "", listed: asked.listed ?? false)
@@ -52,17 +77,15 @@ struct OwnerAPI<Context: RequestContext> {
         return try APIResponse.json(.created, ReleaseAnswer(release, url: url))
     }
 
-    /// The token the request carries, or 401.
-    func authorize(_ request: Request) async throws -> OwnerTokenInfo {
-        guard let header = request.headers[.authorization], header.hasPrefix("Bearer "),
-            let token = try await registry.ownerToken(String(header.dropFirst(7)))
-        else { throw APIError.unauthorized }
-        return token
+    /// Who calls (see `APICaller`), or 401.
+    func caller(_ request: Request, _ context: Context) async throws -> APICaller {
+        try await APICaller.of(request, registry: registry, auth: auth, logger: context.logger)
     }
 
-    private func ownInstance(_ id: String, of token: OwnerTokenInfo) async throws -> InstanceInfo {
-        guard let instance = try? await registry.instance(id), instance.space == token.space else {
-            throw APIError(.notFound, "No instance '\(id)' in space '\(token.space)'")
+    /// The caller's instance with this id or host label; other spaces' answer 404 as if absent.
+    func ownInstance(_ id: String, of caller: APICaller) async throws -> InstanceInfo {
+        guard let instance = try? await registry.instance(id), instance.space == caller.space else {
+            throw APIError(.notFound, "No instance '\(id)' in space '\(caller.space)'")
         }
         return instance
     }
@@ -90,17 +113,6 @@ struct OwnerAPI<Context: RequestContext> {
         let version: String
         let notes: String?
         let listed: Bool?
-    }
-}
-
-/// An instance as the API shows it.
-struct InstanceAnswer: Encodable {
-    let id, slug, app, version, source, state, url: String
-    let previousVersion: String?
-
-    init(_ info: InstanceInfo, url: String) {
-        (id, slug, app, version, source, state) = (info.id, info.slug, info.appName, info.version, info.source, info.state.rawValue)
-        (self.url, previousVersion) = (url, info.previous?.version)
     }
 }
 

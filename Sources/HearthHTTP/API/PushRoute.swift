@@ -18,12 +18,12 @@ struct PushRoute {
     let layout: DataLayout
     let apps: AppServices
 
-    func push(_ request: Request, owner: OwnerTokenInfo) async throws -> Response {
+    func push(_ request: Request, space: String) async throws -> Response {
         let query = request.uri.queryParameters
         var target: InstanceInfo?
         if let id = query["instance"].map(String.init) {
-            guard let found = try? await registry.instance(id), found.space == owner.space else {
-                throw APIError(.notFound, "No instance '\(id)' in space '\(owner.space)'")
+            guard let found = try? await registry.instance(id), found.space == space else {
+                throw APIError(.notFound, "No instance '\(id)' in space '\(space)'")
             }
             target = found
         }
@@ -48,7 +48,7 @@ struct PushRoute {
         sink.onTermination = { _ in heartbeat.cancel() }
         Task { [target] in
             defer { try? FileManager.default.removeItem(at: work) }
-            await run(source: work.appendingPathComponent("app"), into: target, name: query["name"].map(String.init), owner, sink)
+            await run(source: work.appendingPathComponent("app"), into: target, name: query["name"].map(String.init), space, sink)
         }
         return Response(
             status: .ok, headers: [.contentType: "application/x-ndjson", .cacheControl: "no-store"],
@@ -59,7 +59,7 @@ struct PushRoute {
     }
 
     private func run(
-        source: URL, into target: InstanceInfo?, name: String?, _ owner: OwnerTokenInfo, _ sink: AsyncStream<String>.Continuation
+        source: URL, into target: InstanceInfo?, name: String?, _ space: String, _ sink: AsyncStream<String>.Continuation
     ) async {
         defer { sink.finish() }
         let installer = Installer(registry: registry, layout: layout, builder: apps.catalog.builder)
@@ -71,7 +71,7 @@ struct PushRoute {
                 apps.catalog.invalidate()
                 await apps.supervisor.stop(instance: pushed.id)
             } else {
-                pushed = try await installer.install(source: source, name: name, space: owner.space, progress: progress)
+                pushed = try await installer.install(source: source, name: name, space: space, progress: progress)
             }
             sink.yield(Self.line(["result": InstanceAnswer(pushed, url: apps.catalog.address.origin(slug: pushed.slug))]))
         } catch {

@@ -1,8 +1,7 @@
 import HearthRegistry
 import Hummingbird
 
-/// The pages of signing in: the sign-in and setup forms, and the signed-in home that lists
-/// the space's apps until the dashboard replaces it.
+/// The pages of signing in: the sign-in and setup forms, and plain messages.
 enum AuthPages {
     private static func escape(_ text: String) -> String { HTMLPage.escape(text) }
 
@@ -57,23 +56,6 @@ enum AuthPages {
                 <label for="confirm">Passphrase again</label>
                 <input type="password" id="confirm" name="confirm" autocomplete="new-password" minlength="8" required>
                 <button type="submit">Create my space</button></form></main>
-                """)
-    }
-
-    static func home(owner: String, instances: [(name: String, link: String, host: String)], csrf: String) -> Response {
-        let list =
-            instances.isEmpty
-            ? "<p>No apps yet. Install one with <code>hearth app install ./myapp</code>.</p>"
-            : "<ul class=\"apps\">"
-                + instances.map { "<li><a href=\"\(escape($0.link))\">\(escape($0.name))</a> <small>\(escape($0.host))</small></li>" }
-                .joined() + "</ul>"
-        return HTMLPage.response(
-            .ok, title: "Your space · Hearth",
-            body: """
-                <main><h1>Your apps</h1>\(list)
-                <footer>Signed in as \(escape(owner)) ·
-                <form method="post" action="/logout" style="display:inline"><input type="hidden" name="csrf" value="\(escape(csrf))">
-                <button class="quiet" type="submit">Sign out</button></form></footer></main>
                 """)
     }
 

@@ -15,7 +15,6 @@ struct LoginRoutes<Context: RequestContext> {
     static var maxFormBytes: Int { 16 * 1024 }
 
     func add(to router: Router<Context>) {
-        router.get("/") { request, context in try await home(request, context) }
         router.get("/login") { request, context in try await loginPage(request, context) }
         router.post("/login") { request, context in try await login(request, context) }
         router.post("/logout") { request, context in try await logout(request, context) }
@@ -25,20 +24,6 @@ struct LoginRoutes<Context: RequestContext> {
     }
 
     // MARK: Pages
-
-    private func home(_ request: Request, _ context: Context) async throws -> Response {
-        guard try await registry.hasOwner() else { return Redirects.seeOther("/setup") }
-        guard let session = await auth.session(of: request, instance: nil, logger: context.logger) else {
-            return Redirects.seeOther("/login")
-        }
-        let owner = try await registry.owners().first { $0.space == session.space }?.username ?? session.space
-        let address = auth.address
-        let instances = try await registry.instances(space: session.space).map { instance in
-            let origin = address.origin(slug: instance.slug)
-            return (name: instance.appName, link: "/open?to=" + Redirects.encode(origin + "/"), host: address.host(slug: instance.slug))
-        }
-        return withCSRF(request) { AuthPages.home(owner: owner, instances: instances, csrf: $0) }
-    }
 
     private func loginPage(_ request: Request, _ context: Context) async throws -> Response {
         guard try await registry.hasOwner() else { return Redirects.seeOther("/setup") }
@@ -157,11 +142,7 @@ struct LoginRoutes<Context: RequestContext> {
 
     /// Renders a form page with the request's CSRF token, setting the cookie when it has none.
     private func withCSRF(_ request: Request, _ page: (String) -> Response) -> Response {
-        if let token = SessionCookie.value(auth.cookies.csrf, in: request), token.count == 32 { return page(token) }
-        let token = Secrets.secret()
-        var response = page(token)
-        response.headers.append(HTTPField(name: .setCookie, value: auth.cookies.header(auth.cookies.csrf, token, maxAge: 86_400 * 365)))
-        return response
+        auth.withCSRF(request, page)
     }
 
     /// Where to go after signing in: `next` (a path on the dashboard) or Deta's `redirect_uri`

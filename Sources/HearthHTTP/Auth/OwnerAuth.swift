@@ -44,6 +44,16 @@ public final class OwnerAuth: Sendable {
         }
     }
 
+    /// `page` made with the browser's CSRF token (`hearth_csrf`), which the page's forms send
+    /// back; a browser without one gets a new one with the page.
+    func withCSRF(_ request: Request, _ page: (String) -> Response) -> Response {
+        if let token = SessionCookie.value(cookies.csrf, in: request), token.count == 32 { return page(token) }
+        let token = Secrets.secret()
+        var response = page(token)
+        response.headers.append(HTTPField(name: .setCookie, value: cookies.header(cookies.csrf, token, maxAge: 86_400 * 365)))
+        return response
+    }
+
     /// The `Set-Cookie` value starting a session on the host that answers.
     func sessionCookie(_ token: String, for session: SessionInfo) -> String {
         let seconds = Int(session.expiresAt.timeIntervalSinceNow.rounded(.down))

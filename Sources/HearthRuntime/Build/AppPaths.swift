@@ -2,7 +2,7 @@ import Foundation
 import HearthCore
 
 /// Where a micro's directories are inside the staged app, refusing any that lead outside it.
-enum AppPaths {
+public enum AppPaths {
     /// `<app>/<src>`, or nil if `src` leads outside the app.
     static func source(of micro: Micro, in app: URL) -> URL? {
         resolve(micro.src, from: app, within: app)
@@ -16,6 +16,11 @@ enum AppPaths {
         guard micro.engine != .staticSite else { return source }
         let candidates = ["build", "dist"].map { source.appendingPathComponent($0, isDirectory: true) }
         return candidates.first { FileTree.followedKind(atPath: $0.path) == .directory } ?? candidates[0]
+    }
+
+    /// A file the Spacefile names (its icon), if it stays inside the app.
+    public static func file(_ relative: String, in app: URL) -> URL? {
+        resolve(relative, from: app, within: app)
     }
 
     /// `relative` below `base`, if it is relative and stays inside `app` both as written and

@@ -12,6 +12,9 @@ public final class InstanceMeter: Sendable {
     private let wakes = Atomic<Int64>(0)
     private let bytesIn = Atomic<Int64>(0)
     private let bytesOut = Atomic<Int64>(0)
+    /// Milliseconds since 1970 of the last request and the last successful start.
+    private let lastRequestMillis = Atomic<Int64>(0)
+    private let lastWakeMillis = Atomic<Int64>(0)
     private let state = Mutex(State())
 
     private struct State {
@@ -25,13 +28,29 @@ public final class InstanceMeter: Sendable {
     }
 
     /// A request arrived on the instance's host.
-    public func countRequest() { requests.add(1, ordering: .relaxed) }
+    public func countRequest() {
+        requests.add(1, ordering: .relaxed)
+        lastRequestMillis.store(Self.nowMillis(), ordering: .relaxed)
+    }
     /// Bytes of a request body were read.
     public func countBytesIn(_ count: Int) { bytesIn.add(Int64(count), ordering: .relaxed) }
     /// Bytes of a response body were written.
     public func countBytesOut(_ count: Int) { bytesOut.add(Int64(count), ordering: .relaxed) }
     /// A micro started and became ready to serve.
-    public func countWake() { wakes.add(1, ordering: .relaxed) }
+    public func countWake() {
+        wakes.add(1, ordering: .relaxed)
+        lastWakeMillis.store(Self.nowMillis(), ordering: .relaxed)
+    }
+
+    /// When a request last arrived on the instance's host, since this node started.
+    public var lastRequest: Date? { Self.date(lastRequestMillis.load(ordering: .relaxed)) }
+    /// When a micro of the instance last started and became ready, since this node started.
+    public var lastWake: Date? { Self.date(lastWakeMillis.load(ordering: .relaxed)) }
+
+    private static func nowMillis() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
+    private static func date(_ millis: Int64) -> Date? {
+        millis == 0 ? nil : Date(timeIntervalSince1970: Double(millis) / 1000)
+    }
 
     /// Remembers what went wrong last (a failed start, a crash), for `hearth app stats`.
     public func noteError(_ message: String, at time: Date = Date()) {
