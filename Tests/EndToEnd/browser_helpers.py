@@ -35,6 +35,9 @@ def new_driver(width: int = 1280, height: int = 900, dark: bool = False) -> webd
     for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
                      f"--window-size={width},{height}", "--host-resolver-rules=MAP *.localhost 127.0.0.1"):
         options.add_argument(argument)
+    if width < 500:
+        # Headless windows are at least 500 px wide: a phone is emulated instead.
+        options.add_experimental_option("mobileEmulation", {"deviceMetrics": {"width": width, "height": height, "pixelRatio": 2}})
     if dark:
         options.add_argument("--force-dark-mode")
         options.add_argument("--blink-settings=preferredColorScheme=0")

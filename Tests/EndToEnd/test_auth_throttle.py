@@ -152,7 +152,7 @@ def test_setup_needs_the_printed_code_and_happens_once(fresh):
     assert status == 303 and headers["location"] == "/"
     [session] = [c.split(";")[0] for c in set_cookies if c.startswith("hearth_session=")]
     status, _, page, _ = dashboard(fresh, "/", session)
-    assert status == 200 and b"Signed in as alice" in page
+    assert status == 200 and b">alice</span>" in page and b"/assets/app.js" in page
 
     # Setup is gone: the pages send to sign-in, the form creates nothing, the code is worthless.
     status, headers, _, _ = dashboard(fresh, f"/setup?code={code}")

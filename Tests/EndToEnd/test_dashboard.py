@@ -56,3 +56,44 @@ def test_a_phone_sized_window_still_works(node):
         shot(driver, "home-phone")
     finally:
         driver.quit()
+
+
+def test_first_run_setup_in_the_browser(tmp_path):
+    """A new node: the printed setup link opens a form; the new owner lands on an empty launcher."""
+    import re
+    from conftest import Node
+    fresh = Node(tmp_path / "data").start()
+    driver = new_driver()
+    try:
+        code = re.search(rf"/setup\?code=(\w+)", fresh.stdout_path.read_text()).group(1)
+        driver.get(f"http://localhost:{fresh.port}/")
+        assert "Open the setup link" in visible(driver, "main").text
+        driver.get(f"http://localhost:{fresh.port}/setup?code={code}")
+        shot(driver, "setup")
+        visible(driver, "#username").send_keys("ada")
+        for field in ("passphrase", "confirm"):
+            driver.find_element(By.ID, field).send_keys("a long enough passphrase")
+        driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        assert "No apps yet" in visible(driver, ".empty").text
+        assert driver.find_element(By.CSS_SELECTOR, ".who").text == "ada"
+        shot(driver, "home-empty")
+        assert console_errors(driver, fresh) == []
+    finally:
+        driver.quit()
+        fresh.stop()
+
+
+@pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
+def test_sign_in_page_and_launcher_in_both_schemes(node, dark):
+    driver = new_driver(dark=dark)
+    try:
+        driver.get(f"http://localhost:{node.port}/login")
+        visible(driver, "#username")
+        shot(driver, f"sign-in-{'dark' if dark else 'light'}")
+        background = driver.execute_script("return getComputedStyle(document.body).backgroundColor")
+        assert (background == "rgb(22, 21, 20)") == dark, background
+        sign_in(driver, node)
+        shot(driver, f"home-{'dark' if dark else 'light'}")
+        assert console_errors(driver, node) == []
+    finally:
+        driver.quit()

@@ -17,11 +17,17 @@ struct APIError: Error {
 /// JSON in and out for the owner API: snake_case keys, no CORS header (tokens are not cookies,
 /// and no other site has a reason to call it).
 enum APIResponse {
-    static func json(_ status: HTTPResponse.Status, _ value: some Encodable) throws -> Response {
+    /// The API's JSON: snake_case keys, ISO 8601 times.
+    static var encoder: JSONEncoder {
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.dateEncodingStrategy = .iso8601
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return Response(
+        return encoder
+    }
+
+    static func json(_ status: HTTPResponse.Status, _ value: some Encodable) throws -> Response {
+        Response(
             status: status, headers: [.contentType: "application/json", .cacheControl: "no-store"],
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
     }

@@ -100,10 +100,7 @@ struct PushRoute {
     }
 
     static func line(_ value: some Encodable) -> String {
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? String(decoding: encoder.encode(value), as: UTF8.self)) ?? "{}"
+        (try? String(decoding: APIResponse.encoder.encode(value), as: UTF8.self)) ?? "{}"
     }
 }
 

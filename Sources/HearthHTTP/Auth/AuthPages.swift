@@ -15,7 +15,7 @@ enum AuthPages {
         -> Response
     {
         HTMLPage.response(
-            status, title: "Sign in · Hearth",
+            status, title: "Sign in · Hearth", forms: true,
             body: """
                 <main class="narrow"><h1>Sign in</h1><p>to your space on this Hearth node.</p>\(error(message))
                 <form method="post" action="/login">
@@ -43,7 +43,7 @@ enum AuthPages {
                     """)
         }
         return HTMLPage.response(
-            status, title: "Set up · Hearth",
+            status, title: "Set up · Hearth", forms: true,
             body: """
                 <main class="narrow"><h1>Set up your space</h1><p>Choose how you will sign in. The passphrase is
                 stored only as a slow hash; a few words make a good one.</p>\(error(message))

@@ -37,7 +37,7 @@ struct DiscoverPage {
             verified before anything is installed.</p>
             \(list)</main>
             """
-        return HTMLPage.response(.ok, title: "Discover apps", body: body, style: Self.style + style, strict: true)
+        return HTMLPage.response(.ok, title: "Discover apps", body: body, style: Self.style + style)
     }
 
     private func card(_ group: [ReleaseInfo], number: Int) -> String {
