@@ -201,6 +201,21 @@ struct LogsAction: Encodable {
     let micro, schedule: String
     let lastRun, nextRun: String?
     let runs: [LogsActionRun]
+
+    /// With explicit nulls, as docs/api.md shows it.
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Keys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(name, forKey: .name)
+        try container.encode(description, forKey: .description)
+        try container.encode(micro, forKey: .micro)
+        try container.encode(schedule, forKey: .schedule)
+        try container.encode(lastRun, forKey: .lastRun)
+        try container.encode(nextRun, forKey: .nextRun)
+        try container.encode(runs, forKey: .runs)
+    }
+
+    enum Keys: String, CodingKey { case id, name, description, micro, schedule, lastRun, nextRun, runs }
 }
 
 struct LogsActionRun: Encodable {

@@ -152,6 +152,17 @@ extension OwnerAPI {
 struct SettingsVariable: Encodable {
     let name: String
     let description, `default`, value: String?
+
+    /// With explicit nulls: `value: null` says the default applies.
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Keys.self)
+        try container.encode(name, forKey: .name)
+        try container.encode(description, forKey: .description)
+        try container.encode(`default`, forKey: .default)
+        try container.encode(value, forKey: .value)
+    }
+
+    enum Keys: String, CodingKey { case name, description, `default`, value }
 }
 
 struct SettingsEnvChange: Decodable {

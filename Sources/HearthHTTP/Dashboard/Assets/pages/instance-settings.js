@@ -1,6 +1,20 @@
 // An app's settings: its configuration variables, app keys, public routes, usage, and a restart.
 import { api } from '../api.js';
-import { h, fill, toast, confirmDialog, bytes } from '../ui.js';
+import { h, fill, toast, confirmDialog } from '../ui.js';
+
+/** `512 MiB` for a byte count: limits and quotas are set in binary units, so usage shows them so. */
+function bytes(count) {
+  if (count === undefined || count === null) return '–';
+  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = count;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  if (unit === 0) return `${count} bytes`;
+  return `${Number.isInteger(value) ? value : value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+}
 
 export async function render(section, instance) {
   const path = (rest) => `instances/${encodeURIComponent(instance.id)}/${rest}`;
@@ -50,8 +64,9 @@ function configurationForm(instance, path) {
       id, name: variable.name, value: variable.value ?? '', autocomplete: 'off', spellcheck: 'false',
       placeholder: variable.default != null ? variable.default : '(not set)', 'aria-describedby': `${id}-help`,
     });
+    const description = variable.description ? variable.description.replace(/([^.!?])$/, '$1.') : null;
     const help = [
-      variable.description || null,
+      description,
       variable.default != null ? `Default: “${variable.default}”.` : 'No default.',
       'Leave empty to use the default.',
     ].filter(Boolean).join(' ');
