@@ -13,11 +13,7 @@ extension ControlRoutes {
         group.get("stats") { request, context in
             try authorize(request, context, apps)
             let info = try await instance(context, registry)
-            let stats = InstanceStats(
-                instance: info,
-                meters: await apps.supervisor.meters.sample(info, launcher: apps.supervisor.launcher, collections: collections),
-                limits: try await answer { try await registry.effectiveLimits(instance: info.id) }, live: true,
-                running: await apps.supervisor.runningMicros(instance: info.id), lastError: apps.supervisor.meters.meter(info.id).lastError)
+            let stats = try await answer { try await Self.stats(of: info, apps: apps, registry: registry, collections: collections) }
             return JSONResponse.raw(.ok, String(decoding: try JSONEncoder().encode(stats), as: UTF8.self))
         }
         // Body: the `InstanceLimitOverrides` to set; `?reset=true` clears earlier ones first. The
@@ -41,6 +37,19 @@ extension ControlRoutes {
             await apps.supervisor.stop(instance: info.id)
             return JSONResponse.raw(.ok, String(decoding: try JSONEncoder().encode(limits), as: UTF8.self))
         }
+    }
+
+    /// An instance's live meters and limits (also the owner API's `GET …/usage`).
+    static func stats(
+        of info: InstanceInfo, apps: AppServices, registry: Registry, collections: OpenCollections
+    ) async throws
+        -> InstanceStats
+    {
+        InstanceStats(
+            instance: info,
+            meters: await apps.supervisor.meters.sample(info, launcher: apps.supervisor.launcher, collections: collections),
+            limits: try await registry.effectiveLimits(instance: info.id), live: true,
+            running: await apps.supervisor.runningMicros(instance: info.id), lastError: apps.supervisor.meters.meter(info.id).lastError)
     }
 
     private static func instance(_ context: some RequestContext, _ registry: Registry) async throws -> InstanceInfo {

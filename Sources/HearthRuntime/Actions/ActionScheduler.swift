@@ -19,6 +19,8 @@ public final class ActionScheduler: Sendable {
     let delivery: any ActionDelivery
     let clock: WallClock
     let logger: Logger
+    /// The newest runs of each action and their results.
+    public let history = ActionRunHistory()
 
     public init(
         catalog: InstanceCatalog, supervisor: Supervisor, registry: Registry, delivery: any ActionDelivery, clock: WallClock = .system,
@@ -53,7 +55,7 @@ public final class ActionScheduler: Sendable {
                         let since = lastRuns[action.id].map { Date(timeIntervalSince1970: $0) } ?? instance.info.createdAt
                         guard let due = action.schedule.nextRun(after: since, anchor: instance.info.createdAt), due <= now else { continue }
                         try await registry.recordActionRun(instance: instance.info.id, action: action.id, at: now.timeIntervalSince1970)
-                        await trigger(action, of: micro, in: instance)
+                        await trigger(action, of: micro, in: instance, by: .schedule)
                         ran += 1
                     }
                 }
@@ -65,21 +67,29 @@ public final class ActionScheduler: Sendable {
     }
 
     /// Delivers one action now, whatever its schedule (also `hearth app trigger`), and returns
-    /// the line it wrote to the micro's log.
+    /// the line it wrote to the micro's log; the run goes into `history`.
     @discardableResult
-    public func trigger(_ action: ScheduledAction, of micro: LoadedMicro, in instance: LoadedInstance) async -> String {
+    public func trigger(
+        _ action: ScheduledAction, of micro: LoadedMicro, in instance: LoadedInstance, by trigger: ActionRun.Trigger = .manual
+    ) async -> String {
+        let at = Date(timeIntervalSince1970: clock.now())
         guard case .process(let spec) = micro.target else {
             logger.warning("Scheduled action of a static micro skipped", metadata: ["action": "\(action.id)"])
-            return "action \(action.id) skipped: \(micro.micro.name) is a static micro"
+            let line = "action \(action.id) skipped: \(micro.micro.name) is a static micro"
+            history.record(
+                ActionRun(at: at, trigger: trigger, succeeded: false, result: line), instance: instance.info.id, action: action.id)
+            return line
         }
         let body = JSONWriter.string(["event": ["id": .string(action.id), "trigger": "schedule"]])
         let started = ContinuousClock.now
         let line: String
+        var succeeded = false
         do {
             let lease = try await supervisor.acquire(spec)
             defer { Task { await lease.release() } }
             let (status, answer) = try await delivery.deliver(body, to: lease.endpoint)
-            let outcome = (200..<300).contains(status) ? "succeeded" : "failed"
+            succeeded = (200..<300).contains(status)
+            let outcome = succeeded ? "succeeded" : "failed"
             line = "action \(action.id) \(outcome): \(status) in \((ContinuousClock.now - started).milliseconds) ms: \(answer)"
         } catch let error as RuntimeError {
             line = "action \(action.id) failed: \(error.message)"
@@ -87,6 +97,8 @@ public final class ActionScheduler: Sendable {
             line = "action \(action.id) failed: \(error)"
         }
         supervisor.note(spec, line)
+        history.record(
+            ActionRun(at: at, trigger: trigger, succeeded: succeeded, result: line), instance: instance.info.id, action: action.id)
         return line
     }
 

@@ -49,6 +49,9 @@ async def app(scope, receive, send):
         return await respond(send, 200, {"method": method, "path": path, "query": scope["query_string"].decode(),
                                          "body": body.decode(errors="replace"),
                                          "headers": {k.decode(): v.decode() for k, v in scope["headers"]}})
+    if path == "/print":
+        print("printed:", scope["query_string"].decode(), flush=True)
+        return await respond(send, 200, {"printed": True})
     if path == "/crash":
         os._exit(3)
     if path == "/write-app":
