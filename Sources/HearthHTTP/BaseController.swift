@@ -65,7 +65,7 @@ struct BaseController: Sendable {
     }
 
     /// The request body as JSON, refusing bodies over the size limit without reading them whole.
-    private func body(of request: Request) async throws -> JSONValue {
+    func body(of request: Request) async throws -> JSONValue {
         var request = request
         let buffer: ByteBuffer
         do {

@@ -179,7 +179,7 @@ public final class BaseStore: Sendable {
             arguments: [baseID, key, now])
     }
 
-    private func read<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws(BaseError) -> T {
+    func read<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws(BaseError) -> T {
         do {
             return try await pool.read(work)
         } catch {

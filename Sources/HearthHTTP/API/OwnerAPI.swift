@@ -15,6 +15,7 @@ struct OwnerAPI<Context: RequestContext> {
     let layout: DataLayout
     let apps: AppServices
     let auth: OwnerAuth
+    /// The collections' Bases and Drives, for the data browser (`OwnerAPI+Data`).
     let collections: OpenCollections
 
     func add(to router: Router<Context>) {
@@ -37,6 +38,7 @@ struct OwnerAPI<Context: RequestContext> {
         }
         addLogs(to: api)
         addSettings(to: api)
+        addData(to: api)
     }
 
     private func space(_ caller: APICaller) async throws -> Response {
