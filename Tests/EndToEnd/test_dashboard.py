@@ -97,3 +97,43 @@ def test_sign_in_page_and_launcher_in_both_schemes(node, dark):
         assert console_errors(driver, node) == []
     finally:
         driver.quit()
+
+
+def written_rules(css: str) -> set[tuple[str, str]]:
+    """(enclosing @media condition or "", selector) of every rule, by following the braces."""
+    import re
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    rules, stack, start = set(), [], 0
+    for match in re.finditer(r"[{}]", css):
+        if match.group() == "{":
+            head = css[start:match.start()].strip()
+            stack.append(head)
+            if not head.startswith("@"):
+                media = next((h[len("@media"):].strip() for h in reversed(stack[:-1]) if h.startswith("@media")), "")
+                rules.add((media, head))
+        else:
+            stack.pop()
+        start = match.end()
+    assert not stack, f"unclosed blocks: {stack}"
+    return rules
+
+
+def test_every_rule_of_the_stylesheet_is_parsed_where_it_was_written(node, driver):
+    """A rule the browser drops, or reads inside a media query it was not written in (an unclosed
+    brace swallows the rules after it), is a broken look."""
+    import re
+    from conftest import REPO
+    written = written_rules((REPO / "Sources/HearthHTTP/Dashboard/Assets/dashboard.css").read_text())
+    sign_in(driver, node)
+    parsed = driver.execute_script("""
+        const found = [];
+        const walk = (rules, media) => { for (const rule of rules) {
+            if (rule.selectorText) found.push([media, rule.selectorText]);
+            if (rule.cssRules) walk(rule.cssRules, rule.conditionText || media); } };
+        for (const sheet of document.styleSheets) walk(sheet.cssRules, '');
+        return found;""")
+    normalize = lambda text: re.sub(r"\s+", " ", text.replace("::", ":").replace('"', "'")).strip()
+    seen = {(normalize(media).strip("()"), normalize(selector)) for media, selector in parsed}
+    missing = {(media, selector) for media, selector in written if ":root" not in selector and "-moz-" not in selector
+               and (normalize(media).strip("()"), normalize(selector)) not in seen}
+    assert not missing, sorted(missing)[:10]
