@@ -37,8 +37,11 @@ public enum NodeRouter {
         if let apps = services.apps {
             router.add(middleware: instances(services, apps: apps, base: base, drive: drive, context: Context.self))
             ControlRoutes.add(to: router, apps: apps, registry: services.registry, collections: services.collections)
-            OwnerAPI<Context>(registry: services.registry, layout: services.collections.layout, apps: apps, auth: services.owners)
-                .add(to: router)
+            OwnerAPI<Context>(
+                registry: services.registry, layout: services.collections.layout, apps: apps, auth: services.owners,
+                collections: services.collections
+            )
+            .add(to: router)
         }
         router.add(middleware: DetaAPIMiddleware(base: base, drive: drive))
         router.get("/healthz") { _, _ in

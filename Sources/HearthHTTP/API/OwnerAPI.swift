@@ -15,6 +15,7 @@ struct OwnerAPI<Context: RequestContext> {
     let layout: DataLayout
     let apps: AppServices
     let auth: OwnerAuth
+    let collections: OpenCollections
 
     func add(to router: Router<Context>) {
         let api = router.group("/api/v1")
@@ -34,6 +35,8 @@ struct OwnerAPI<Context: RequestContext> {
                 try await PushRoute(registry: registry, layout: layout, apps: apps).push(request, space: caller(request, context).space)
             }
         }
+        addInstall(to: api)
+        addSpace(to: api)
     }
 
     private func space(_ caller: APICaller) async throws -> Response {
@@ -91,7 +94,7 @@ struct OwnerAPI<Context: RequestContext> {
     }
 
     /// Runs `work`, turning failures into JSON error answers.
-    private func respond(_ work: () async throws -> Response) async throws -> Response {
+    func respond(_ work: () async throws -> Response) async throws -> Response {
         do {
             return try await work()
         } catch let error as APIError {
