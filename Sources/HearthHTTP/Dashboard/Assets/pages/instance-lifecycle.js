@@ -1,7 +1,7 @@
 // The lifecycle part of an app's overview: updates from where it was installed, rollback,
 // export of its data, and uninstall (with an export first, and its name typed).
 import { api, streamLines } from '../api.js';
-import { h, fill, toast } from '../ui.js';
+import { h, fill, toast, bytes } from '../ui.js';
 import { navigate } from '../app.js';
 import { buildLog } from './build-log.js';
 import { download, stamp } from './download.js';
@@ -14,7 +14,7 @@ async function exportData(instance, button) {
   button.textContent = 'Preparing…';
   try {
     const blob = await download(`instances/${instance.id}/export`, `${instance.slug}-${stamp()}.zip`);
-    toast(`Exported ${instance.slug} (${Math.round(blob.size / 1024)} kB)`);
+    toast(`Exported ${instance.slug} (${bytes(blob.size)})`);
     return true;
   } catch (error) {
     toast(`Export failed: ${error.message}`, 'error');

@@ -36,9 +36,9 @@ async function sessions(box) {
     });
     return h('tr', { dataset: { session: session.id } },
       h('td', {}, h('span', { title: session.agent }, browser(session.agent)), session.current ? h('span', { class: 'badge running here' }, 'This browser') : null),
-      h('td', { class: 'mono' }, session.address || '–'),
-      h('td', {}, when(session.created_at)),
-      h('td', {}, when(session.last_seen_at)),
+      h('td', { class: 'mono', dataset: { label: 'Address' } }, session.address || '–'),
+      h('td', { dataset: { label: 'Signed in' } }, when(session.created_at)),
+      h('td', { dataset: { label: 'Last seen' } }, when(session.last_seen_at)),
       h('td', { class: 'end' }, revoke));
   });
   fill(box, h('div', { class: 'table-wrap' }, h('table', { id: 'sessions' },
@@ -59,8 +59,8 @@ async function tokens(box, shown) {
         tokens(box, shown);
       } catch (error) { toast(error.message, 'error'); }
     });
-    return h('tr', { dataset: { token: token.name } }, h('td', {}, token.name), h('td', {}, when(token.created_at)),
-      h('td', {}, token.last_used_at ? when(token.last_used_at) : h('span', { class: 'muted' }, 'never')), h('td', { class: 'end' }, remove));
+    return h('tr', { dataset: { token: token.name } }, h('td', {}, token.name), h('td', { dataset: { label: 'Created' } }, when(token.created_at)),
+      h('td', { dataset: { label: 'Last used' } }, token.last_used_at ? when(token.last_used_at) : h('span', { class: 'muted' }, 'never')), h('td', { class: 'end' }, remove));
   });
   const name = h('input', { id: 'token-name', name: 'name', placeholder: 'laptop', required: true, maxlength: 64, autocomplete: 'off' });
   const form = h('form', { class: 'row token-form' }, h('label', { for: 'token-name', class: 'visually-hidden' }, 'Token name'), name,
