@@ -93,7 +93,8 @@ def driver():
 
 
 def overview_version(driver):
-    return driver.find_element(By.CSS_SELECTOR, ".facts").text
+    # Read in one step: the page renders again after an update or rollback.
+    return driver.execute_script("return document.querySelector('.facts')?.innerText || ''")
 
 
 def test_install_update_rollback_export_uninstall(node_a, node_b, app_dir, first_release, token_b, driver):
