@@ -17,7 +17,7 @@ public final class OpenCollections: Sendable {
     public let layout: DataLayout
     public let baseLimits: BaseLimits
     public let driveLimits: DriveLimits
-    private let masterKeyFile: URL
+    public let masterKeyFile: URL
     private let clock: WallClock
     private let registry: Registry?
     private let opened = Mutex<[String: Opened]>([:])

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import HearthCore
 import HearthExport
+import HearthHTTP
 import HearthRegistry
 import HearthRuntime
 
@@ -45,12 +46,12 @@ struct AppUpdate: AsyncParsableCommand {
         } else {
             let work = try WorkDirectory(in: layout, purpose: "update")
             defer { work.remove() }
-            let opened = try await OpenedRelease.open(source, trustAnchor: trustAnchor, work: work.url)
+            let opened = try await OpenedRelease.opening(source, trustAnchor: trustAnchor, work: work.url)
             try check(opened.manifest, against: info)
-            FileHandle.standardError.write(Data(ReleaseSummary(manifest: opened.manifest, spacefile: opened.spacefile).text.utf8))
+            FileHandle.standardError.write(Data(opened.summary.text.utf8))
             try confirm(
                 "Update '\(info.slug)' from \(info.version) to \(opened.manifest.version)?", yes: yes, declined: "Nothing was changed.")
-            let app = try await opened.unpack(into: work.url.appendingPathComponent("app"))
+            let app = try await opened.unpacking(into: work.url.appendingPathComponent("app"))
             updated = try await failing {
                 defer { progress.finish() }
                 return try await installer.update(
@@ -69,17 +70,8 @@ struct AppUpdate: AsyncParsableCommand {
 
     /// Refuses a release of another app, from another publisher, or not newer, unless forced.
     private func check(_ manifest: ReleaseManifest, against info: InstanceInfo) throws {
-        var problems: [String] = []
-        if manifest.app != info.appName {
-            problems.append("the release is of \(manifest.app), but '\(info.slug)' runs \(info.appName)")
-        }
-        if let publisher = info.publisher, publisher != manifest.publisher.fingerprint {
-            problems.append(
-                "the release is signed by \(manifest.publisher.fingerprint), not by \(publisher), who published the installed version")
-        }
-        if ReleaseVersion.precedes(info.version, manifest.version) == false {
-            problems.append("\(manifest.version) is not newer than the installed \(info.version)")
-        }
+        let problems = ReleaseUpdateCheck.problems(
+            manifest, app: info.appName, slug: info.slug, publisher: info.publisher, version: info.version)
         guard !problems.isEmpty, !force else { return }
         let text = problems.map { "error: \($0)\n" }.joined() + "Nothing was changed; pass --force to update anyway.\n"
         FileHandle.standardError.write(Data(text.utf8))

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import HearthCore
 import HearthExport
+import HearthHTTP
 import HearthRegistry
 import HearthRuntime
 
@@ -34,11 +35,11 @@ struct InstallCommand: AsyncParsableCommand {
         try await failing { try await registry.requireSpace(target.space) }
         let work = try WorkDirectory(in: layout, purpose: "install")
         defer { work.remove() }
-        let opened = try await OpenedRelease.open(release, trustAnchor: trustAnchor, work: work.url)
+        let opened = try await OpenedRelease.opening(release, trustAnchor: trustAnchor, work: work.url)
         let manifest = opened.manifest
-        FileHandle.standardError.write(Data(ReleaseSummary(manifest: manifest, spacefile: opened.spacefile).text.utf8))
+        FileHandle.standardError.write(Data(opened.summary.text.utf8))
         try confirm("Install it?", yes: yes, declined: "Nothing was installed.")
-        let app = try await opened.unpack(into: work.url.appendingPathComponent("app"))
+        let app = try await opened.unpacking(into: work.url.appendingPathComponent("app"))
         let installer = Installer(registry: registry, layout: layout, builder: Builder(tools: .standard(for: layout)))
         let progress = output.progress
         let instance = try await failing {

@@ -39,6 +39,8 @@ struct OwnerAPI<Context: RequestContext> {
         addLogs(to: api)
         addSettings(to: api)
         addData(to: api)
+        addInstall(to: api)
+        addSpace(to: api)
     }
 
     private func space(_ caller: APICaller) async throws -> Response {

@@ -10,8 +10,8 @@ import Synchronization
 /// `POST /api/v1/push[?instance=<id>][&name=<label>]` with a `SourceArchive` body: checks the
 /// archive and its Spacefile (refusals are plain 4xx answers), then builds it into the given
 /// instance (an update: the running version serves until the new one is built) or a new one,
-/// streaming the build as JSON lines: `{"step": …}`, `{"output": …}`, `{}` (a heartbeat), and
-/// last `{"result": <instance>}` or `{"error": …}`. The build goes on if the client leaves.
+/// streaming the build as `JSONLines`, last `{"result": <instance>}` or `{"error": …}`. The
+/// build goes on if the client leaves.
 struct PushRoute {
     static let maxUploadBytes: Int64 = 1 << 30
     let registry: Registry
@@ -31,40 +31,17 @@ struct PushRoute {
         do {
             try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             let archive = work.appendingPathComponent("source.zip")
-            try await save(request, to: archive)
+            try await Self.save(request, to: archive)
             try SourceArchive.unpack(archive, into: work.appendingPathComponent("app"))
             _ = try Spacefile.load(directory: work.appendingPathComponent("app"))
         } catch {
             try? FileManager.default.removeItem(at: work)
             throw error
         }
-        let (lines, sink) = AsyncStream.makeStream(of: String.self)
-        let heartbeat = Task {
-            while !Task.isCancelled {
-                try await Task.sleep(for: .seconds(10))
-                sink.yield("{}")
-            }
-        }
-        sink.onTermination = { _ in heartbeat.cancel() }
-        Task { [target] in
-            defer { try? FileManager.default.removeItem(at: work) }
-            await run(source: work.appendingPathComponent("app"), into: target, name: query["name"].map(String.init), space, sink)
-        }
-        return Response(
-            status: .ok, headers: [.contentType: "application/x-ndjson", .cacheControl: "no-store"],
-            body: ResponseBody { writer in
-                for await line in lines { try await writer.write(ByteBuffer(string: line + "\n")) }
-                try await writer.finish(nil)
-            })
-    }
-
-    private func run(
-        source: URL, into target: InstanceInfo?, name: String?, _ space: String, _ sink: AsyncStream<String>.Continuation
-    ) async {
-        defer { sink.finish() }
-        let installer = Installer(registry: registry, layout: layout, builder: apps.catalog.builder)
-        let progress = StreamedProgress(sink: sink)
-        do {
+        let source = work.appendingPathComponent("app")
+        let name = query["name"].map(String.init)
+        return JSONLines.build(cleanup: { try? FileManager.default.removeItem(at: work) }) { [target, registry, layout, apps] progress in
+            let installer = Installer(registry: registry, layout: layout, builder: apps.catalog.builder)
             let pushed: InstanceInfo
             if let target {
                 pushed = try await installer.update(target, source: source, progress: progress)
@@ -73,16 +50,14 @@ struct PushRoute {
             } else {
                 pushed = try await installer.install(source: source, name: name, space: space, progress: progress)
             }
-            sink.yield(Self.line(["result": InstanceAnswer(pushed, url: apps.catalog.address.origin(slug: pushed.slug))]))
-        } catch {
-            sink.yield(Self.line(["error": (error as? any HearthError)?.message ?? "\(error)"]))
+            return InstanceAnswer(pushed, url: apps.catalog.address.origin(slug: pushed.slug))
         }
     }
 
     /// Streams the body to `file`, refusing more than `maxUploadBytes`.
-    private func save(_ request: Request, to file: URL) async throws {
+    static func save(_ request: Request, to file: URL, what: String = "The app archive") async throws {
         if let length = request.headers[.contentLength].flatMap({ Int64($0) }), length > Self.maxUploadBytes {
-            throw APIError(.contentTooLarge, "The app archive is larger than the limit of \(Self.maxUploadBytes) bytes")
+            throw APIError(.contentTooLarge, "\(what) is larger than the limit of \(Self.maxUploadBytes) bytes")
         }
         guard FileManager.default.createFile(atPath: file.path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
             throw APIError(.internalServerError, "Cannot store the upload")
@@ -93,21 +68,9 @@ struct PushRoute {
         for try await buffer in request.body {
             written += Int64(buffer.readableBytes)
             guard written <= Self.maxUploadBytes else {
-                throw APIError(.contentTooLarge, "The app archive is larger than the limit of \(Self.maxUploadBytes) bytes")
+                throw APIError(.contentTooLarge, "\(what) is larger than the limit of \(Self.maxUploadBytes) bytes")
             }
             try handle.write(contentsOf: buffer.readableBytesView)
         }
     }
-
-    static func line(_ value: some Encodable) -> String {
-        (try? String(decoding: APIResponse.encoder.encode(value), as: UTF8.self)) ?? "{}"
-    }
-}
-
-/// Build progress as JSON lines on a push's response.
-private struct StreamedProgress: BuildProgress {
-    let sink: AsyncStream<String>.Continuation
-
-    func step(_ text: String) { sink.yield(PushRoute.line(["step": text])) }
-    func output(_ line: String) { sink.yield(PushRoute.line(["output": line])) }
 }

@@ -13,7 +13,10 @@ public enum ReleaseDownload {
     public static let maxRedirects = 3
 
     /// Writes the body of a `200` answer to `file`; any other status, or a body over `maxBytes`, fails.
-    public static func fetch(_ url: String, to file: URL, maxBytes: Int64, trustAnchor: String? = nil) async throws(Failure) {
+    /// `timeoutSeconds` bounds each request until its answer's head.
+    public static func fetch(
+        _ url: String, to file: URL, maxBytes: Int64, trustAnchor: String? = nil, timeoutSeconds: Int64 = 60
+    ) async throws(Failure) {
         var current = url
         for _ in 0...maxRedirects {
             guard let target = URL(string: current), let scheme = target.scheme?.lowercased(), scheme == "http" || scheme == "https",
@@ -29,7 +32,7 @@ public enum ReleaseDownload {
                 let request = UpstreamRequest(
                     method: .GET, target: path + (target.query.map { "?" + $0 } ?? ""),
                     headers: ["Host": target.port.map { "\(host):\($0)" } ?? host, "Connection": "close"], body: nil)
-                response = try await connection.execute(request, timeout: .seconds(60))
+                response = try await connection.execute(request, timeout: .seconds(timeoutSeconds))
             } catch {
                 throw Failure(
                     "release.download_failed", "Cannot download \(current): \((error as? any HearthError)?.message ?? "\(error)")")

@@ -5,6 +5,8 @@ import { h, fill } from './ui.js';
 const routes = [
   { pattern: /^\/$/, page: () => import('./pages/home.js'), nav: '/' },
   { pattern: /^\/apps\/([^/]+)(?:\/([a-z]+))?\/?$/, page: () => import('./pages/instance.js'), nav: '/' },
+  { pattern: /^\/install\/?$/, page: () => import('./pages/install.js'), nav: '/install' },
+  { pattern: /^\/space\/?$/, page: () => import('./pages/space.js'), nav: '/space' },
 ];
 
 const view = document.getElementById('view');

@@ -1,6 +1,7 @@
 // One app: its overview and, as tabs, its data, logs and settings (each its own module).
 import { api } from '../api.js';
 import { h, fill, ago, appIcon, statusBadge } from '../ui.js';
+import { lifecycle } from './instance-lifecycle.js';
 
 const tabs = [
   { id: '', label: 'Overview' },
@@ -44,7 +45,7 @@ export async function render(view, [slug, tab = '']) {
       h('a', { href: candidate.id ? `${base}/${candidate.id}` : base, 'data-nav': true, 'aria-current': candidate === current ? 'page' : null }, candidate.label))),
     body);
   if (!current.page) {
-    fill(body, overview(instance));
+    fill(body, overview(instance), lifecycle(instance));
     return;
   }
   const module = await current.page();

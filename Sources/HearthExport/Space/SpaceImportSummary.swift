@@ -1,33 +1,32 @@
-import HearthExport
 import HearthRegistry
 
-/// What `hearth space import` reports: what was made, and what the owner must do by hand.
-struct SpaceImportSummary: Encodable {
-    struct Instance: Encodable {
-        let slug: String
-        let exportedSlug: String
-        let appName: String
-        let version: String
-        let url: String
+/// What `hearth space import` (and the owner API's import) reports: what was made, and what the owner must do by hand.
+public struct SpaceImportSummary: Encodable, Sendable {
+    public struct Instance: Encodable, Sendable {
+        public let slug: String
+        public let exportedSlug: String
+        public let appName: String
+        public let version: String
+        public let url: String
         /// App keys the exported instance had; make them again with `hearth app key create`.
-        let appKeysToCreate: [String]
+        public let appKeysToCreate: [String]
     }
 
-    struct Collection: Encodable {
-        let name: String
-        let projectId: String
+    public struct Collection: Encodable, Sendable {
+        public let name: String
+        public let projectId: String
         /// Its first data key, shown once.
-        let dataKey: String
+        public let dataKey: String
     }
 
-    let space: String
-    let owner: String?
-    let instances: [Instance]
-    let collections: [Collection]
-    let items: Int
-    let files: Int
+    public let space: String
+    public let owner: String?
+    public let instances: [Instance]
+    public let collections: [Collection]
+    public let items: Int
+    public let files: Int
 
-    init(plan: SpaceImportPlan, result: SpaceImporter.Result, owner: String?, url: (String) -> String) {
+    public init(plan: SpaceImportPlan, result: SpaceImporter.Result, owner: String?, url: (String) -> String) {
         space = result.space
         self.owner = owner
         instances = result.instances.map { record, instance in
@@ -40,7 +39,7 @@ struct SpaceImportSummary: Encodable {
         files = plan.fileCount
     }
 
-    var text: String {
+    public var text: String {
         var lines = [
             "Imported space '\(space)': \(instances.count) instances, \(collections.count) collections, "
                 + "\(items) items and \(files) files, hash-identical to the archive. New keys were issued."
