@@ -138,8 +138,7 @@ extension OwnerAPI {
             let updated = try await installer.update(
                 info, source: app, version: manifest.version, origin: "release:" + opened.origin,
                 publisher: manifest.publisher.fingerprint, progress: progress)
-            apps.catalog.invalidate()
-            await apps.supervisor.stop(instance: updated.id)
+            await apps.restart(instance: updated.id)
             return await InstanceAnswer.live(updated, apps: apps)
         }
     }
@@ -153,8 +152,7 @@ extension OwnerAPI {
         } catch let error as RuntimeError {
             throw APIError(.conflict, error.message)
         }
-        apps.catalog.invalidate()
-        await apps.supervisor.stop(instance: rolled.id)
+        await apps.restart(instance: rolled.id)
         return try APIResponse.json(.ok, await InstanceAnswer.live(rolled, apps: apps))
     }
 
@@ -182,11 +180,7 @@ extension OwnerAPI {
         guard asked.confirm == info.slug else {
             throw APIError(.badRequest, "Nothing was removed: confirm by sending {\"confirm\": \"\(info.slug)\"}, the app's name")
         }
-        apps.catalog.invalidate()
-        await apps.supervisor.stop(instance: info.id)
-        await apps.supervisor.launcher.discard(instanceID: info.id)
-        collections.close(info.id)
-        apps.supervisor.meters.forget(info.id)
+        await apps.retire(instance: info.id, collections: collections)
         try await Installer(registry: registry, layout: layout, builder: apps.catalog.builder).remove(info)
         apps.catalog.invalidate()
         return try APIResponse.json(.ok, ["removed": info.slug])

@@ -136,8 +136,7 @@ extension OwnerAPI {
     /// Stops the instance's micros, as `hearth app restart` does; the next request starts them
     /// with fresh settings.
     private func restartMicros(of info: InstanceInfo) async {
-        apps.catalog.invalidate()
-        await apps.supervisor.stop(instance: info.id)
+        await apps.restart(instance: info.id)
     }
 
     private func spacefile(of info: InstanceInfo) throws -> Spacefile {

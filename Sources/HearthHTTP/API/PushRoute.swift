@@ -45,8 +45,7 @@ struct PushRoute {
             let pushed: InstanceInfo
             if let target {
                 pushed = try await installer.update(target, source: source, progress: progress)
-                apps.catalog.invalidate()
-                await apps.supervisor.stop(instance: pushed.id)
+                await apps.restart(instance: pushed.id)
             } else {
                 pushed = try await installer.install(source: source, name: name, space: space, progress: progress)
             }

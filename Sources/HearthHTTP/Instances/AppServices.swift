@@ -38,6 +38,22 @@ public struct AppServices: Sendable {
     }
 
     /// Closes upstream connections; call once the server has stopped.
+    /// After a change on disk (an update, a rollback, new settings or limits): forgets the
+    /// loaded instances and stops the instance's micros; the next request starts them anew.
+    func restart(instance: String) async {
+        catalog.invalidate()
+        await supervisor.stop(instance: instance)
+    }
+
+    /// Before an instance is removed: stops its micros and sandbox, forgets its meters and
+    /// closes its data.
+    func retire(instance: String, collections: OpenCollections) async {
+        await restart(instance: instance)
+        await supervisor.launcher.discard(instanceID: instance)
+        collections.close(instance)
+        supervisor.meters.forget(instance)
+    }
+
     public func shutdown() async {
         await upstream.shutdown()
     }

@@ -33,8 +33,7 @@ extension ControlRoutes {
             try await answer { try await registry.setLimits(instance: info.id, overrides, reset: reset) }
             let limits = try await answer { try await registry.effectiveLimits(instance: info.id) }
             collections.setStorageQuota(info.id, bytes: limits.storageBytes)
-            apps.catalog.invalidate()
-            await apps.supervisor.stop(instance: info.id)
+            await apps.restart(instance: info.id)
             return JSONResponse.raw(.ok, String(decoding: try JSONEncoder().encode(limits), as: UTF8.self))
         }
     }

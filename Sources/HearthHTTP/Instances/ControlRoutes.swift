@@ -13,18 +13,12 @@ enum ControlRoutes {
         let group = router.group("/__hearth/control/instances/:id")
         group.post("restart") { request, context in
             try authorize(request, context, apps)
-            apps.catalog.invalidate()
-            await apps.supervisor.stop(instance: try context.parameters.require("id"))
+            await apps.restart(instance: try context.parameters.require("id"))
             return JSONResponse.raw(.ok, "{\"restarted\":true}")
         }
         group.post("stop") { request, context in
             try authorize(request, context, apps)
-            let id = try context.parameters.require("id")
-            apps.catalog.invalidate()
-            await apps.supervisor.stop(instance: id)
-            await apps.supervisor.launcher.discard(instanceID: id)
-            collections.close(id)
-            apps.supervisor.meters.forget(id)
+            await apps.retire(instance: try context.parameters.require("id"), collections: collections)
             return JSONResponse.raw(.ok, "{\"stopped\":true}")
         }
         group.post("actions/:action") { request, context in
