@@ -93,6 +93,12 @@ export function appIcon(instance) {
   return letter;
 }
 
+/** A version as people read it: a release's own, or when a local build was made. */
+export function versionText(version) {
+  const local = /^local-(\d+)$/.exec(version || '');
+  return local ? `local build of ${new Date(Number(local[1]) * 1000).toLocaleString()}` : version;
+}
+
 /** A status badge: running, asleep, crashed or installing. */
 export function statusBadge(status) {
   const words = { running: 'Running', asleep: 'Asleep', crashed: 'Crashed', installing: 'Installing' };

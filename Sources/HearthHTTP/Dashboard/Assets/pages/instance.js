@@ -1,6 +1,6 @@
 // One app: its overview and, as tabs, its data, logs and settings (each its own module).
 import { api } from '../api.js';
-import { h, fill, ago, appIcon, statusBadge } from '../ui.js';
+import { h, fill, ago, appIcon, statusBadge, versionText } from '../ui.js';
 import { lifecycle } from './instance-lifecycle.js';
 
 const tabs = [
@@ -19,7 +19,7 @@ function overview(instance) {
   return [
     h('dl', { class: 'facts card' },
       h('dt', {}, 'Address'), h('dd', {}, h('a', { href: instance.open_path }, instance.url)),
-      h('dt', {}, 'Version'), h('dd', {}, instance.version, instance.previous_version ? h('span', { class: 'muted' }, ` (before: ${instance.previous_version})`) : null),
+      h('dt', {}, 'Version'), h('dd', {}, versionText(instance.version), instance.previous_version ? h('span', { class: 'muted' }, ` (before: ${versionText(instance.previous_version)})`) : null),
       h('dt', {}, 'Installed from'), h('dd', { class: 'mono' }, instance.source),
       h('dt', {}, 'Last activity'), h('dd', {}, ago(instance.last_active)),
       instance.last_error ? [h('dt', {}, 'Last error'), h('dd', { class: 'notice error' }, `${instance.last_error.message} (${ago(instance.last_error.at)})`)] : null),
