@@ -101,6 +101,11 @@ extension Registry {
         }
     }
 
+    /// The user name of a space's owner, if it has one.
+    public func ownerName(of space: String) async -> String? {
+        try? await owners().first { $0.space == space }?.username
+    }
+
     /// Whether any space has an owner yet; a node without one offers setup.
     public func hasOwner() async throws(RegistryError) -> Bool {
         try await cached("any", in: ownerPresence) { db in try Bool.fetchOne(db, sql: "SELECT 1 FROM owners LIMIT 1") ?? false }

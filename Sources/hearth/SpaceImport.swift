@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import HearthCore
 import HearthExport
+import HearthHTTP
 import HearthRegistry
 import HearthRuntime
 
@@ -43,9 +44,10 @@ extension SpaceCommand {
             let plan = try await failing { try SpaceArchiveReader().read(archive, work: work) }
             let space = name ?? plan.manifest.space.id
             let credentials = try owner.map { (username: $0, passphrase: try input.read()) }
-            let installer = CommandLineInstaller(
+            let installer = ImportInstaller(
                 installer: Installer(registry: registry, layout: layout, builder: Builder(tools: .standard(for: layout))),
-                layout: layout, progress: output.progress)
+                progress: output.progress
+            ) { try? await NodeControl(layout: layout)?.stop($0) }
             let importer = SpaceImporter(
                 layout: layout, registry: registry, masterKeyFile: options.masterKeyFile(masterKey), installer: installer)
             let printer = StepPrinter()
@@ -54,41 +56,12 @@ extension SpaceCommand {
                 return try await importer.run(plan, work: work, space: space, owner: credentials, progress: printer.progress)
             }
             let node = NodeRunInfo.read(in: layout)
-            let ownerName = await registry.ownerName(result.space)
+            let ownerName = await registry.ownerName(of: result.space)
             let summary = SpaceImportSummary(plan: plan, result: result, owner: ownerName) {
                 NodeControl.instanceURL(slug: $0, node: node)
             }
             if output.json { return try printJSON(summary) }
             print(summary.text)
         }
-    }
-}
-
-/// Installs through the node's `Installer`, printing build progress; stops a removed
-/// instance's micros first when a node runs.
-struct CommandLineInstaller: AppInstalling {
-    let installer: Installer
-    let layout: DataLayout
-    let progress: TerminalBuildProgress
-
-    func install(
-        app directory: URL, slug: String, appName: String, version: String, origin: String, space: String
-    ) async throws
-        -> InstanceInfo
-    {
-        try await installer.install(
-            source: directory, name: slug, space: space, appName: appName, version: version, origin: origin, progress: progress)
-    }
-
-    func remove(_ instance: InstanceInfo) async throws {
-        try? await NodeControl(layout: layout)?.stop(instance.id)
-        try await installer.remove(instance)
-    }
-}
-
-extension Registry {
-    /// The space's owner's user name, if it has one.
-    fileprivate func ownerName(_ space: String) async -> String? {
-        try? await owners().first { $0.space == space }?.username
     }
 }

@@ -118,14 +118,15 @@ extension OwnerAPI {
             throw error
         }
         return JSONLines.build(cleanup: { work.remove() }) { [registry, layout, apps, collections, owner] progress in
-            let installer = NodeAppInstaller(
-                installer: Installer(registry: registry, layout: layout, builder: apps.catalog.builder), apps: apps, progress: progress)
+            let installer = ImportInstaller(
+                installer: Installer(registry: registry, layout: layout, builder: apps.catalog.builder), progress: progress
+            ) { await apps.retire(instance: $0, collections: collections) }
             let importer = SpaceImporter(
                 layout: layout, registry: registry, masterKeyFile: collections.masterKeyFile, installer: installer)
             let result = try await importer.run(
                 plan, work: work.url, space: space, owner: owner, progress: SpaceProgress(step: { progress.step($0) }))
             apps.catalog.invalidate()
-            let ownerName = try? await registry.owners().first { $0.space == result.space }?.username
+            let ownerName = await registry.ownerName(of: result.space)
             return SpaceImportSummary(plan: plan, result: result, owner: ownerName) { apps.catalog.address.origin(slug: $0) }
         }
     }
@@ -199,27 +200,5 @@ extension APICaller {
     /// The owner token this call came with, if any.
     var tokenID: String? {
         if case .token(let token) = credential { token.id } else { nil }
-    }
-}
-
-/// Installs a space import's apps through the node's `Installer`, streaming the build; stops a
-/// removed instance's micros first.
-struct NodeAppInstaller: AppInstalling {
-    let installer: Installer
-    let apps: AppServices
-    let progress: any BuildProgress
-
-    func install(
-        app directory: URL, slug: String, appName: String, version: String, origin: String, space: String
-    ) async throws
-        -> InstanceInfo
-    {
-        try await installer.install(
-            source: directory, name: slug, space: space, appName: appName, version: version, origin: origin, progress: progress)
-    }
-
-    func remove(_ instance: InstanceInfo) async throws {
-        await apps.supervisor.stop(instance: instance.id)
-        try await installer.remove(instance)
     }
 }

@@ -44,8 +44,8 @@ struct OwnerAPI<Context: RequestContext> {
     }
 
     private func space(_ caller: APICaller) async throws -> Response {
-        let owner = try await registry.owners().first { $0.space == caller.space }
-        return try APIResponse.json(.ok, SpaceAnswer(space: caller.space, username: owner?.username, token: caller.name))
+        let owner = await registry.ownerName(of: caller.space)
+        return try APIResponse.json(.ok, SpaceAnswer(space: caller.space, username: owner, token: caller.name))
     }
 
     private func instances(_ caller: APICaller) async throws -> Response {

@@ -34,7 +34,7 @@ struct DashboardRoutes<Context: RequestContext> {
                 .serviceUnavailable, title: "Dashboard unavailable",
                 "The dashboard's files (\(DashboardAssets.bundleName)) are missing next to the hearth executable. Your apps still work.")
         }
-        let owner = try await registry.owners().first { $0.space == session.space }?.username ?? session.space
+        let owner = await registry.ownerName(of: session.space) ?? session.space
         return auth.withCSRF(request) { DashboardShell.response(owner: owner, csrf: $0) }
     }
 }
