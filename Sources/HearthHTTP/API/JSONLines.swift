@@ -49,11 +49,7 @@ enum JSONLines {
     }
 
     static func line(_ value: some Encodable) -> String {
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.dateEncodingStrategy = .iso8601
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? String(decoding: encoder.encode(value), as: UTF8.self)) ?? "{}"
+        (try? String(decoding: APIResponse.encoder.encode(value), as: UTF8.self)) ?? "{}"
     }
 
     private struct Result: Encodable {

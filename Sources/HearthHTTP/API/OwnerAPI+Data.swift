@@ -273,12 +273,10 @@ struct DataFile: Encodable {
     let size: Int64
     let contentType: String
     let sha256: String
-    /// ISO 8601, UTC.
-    let modified: String
+    let modified: Date
 
     init(_ info: DriveFileInfo) {
-        (name, size, contentType, sha256) = (info.name, info.size, info.contentType, info.sha256)
-        modified = info.modified.formatted(.iso8601)
+        (name, size, contentType, sha256, modified) = (info.name, info.size, info.contentType, info.sha256, info.modified)
     }
 }
 

@@ -131,7 +131,7 @@ extension OwnerAPI {
                 list.append(
                     LogsAction(
                         id: action.id, name: action.name, description: action.description, micro: micro.name,
-                        schedule: Self.describe(action.schedule), lastRun: last.map(Self.iso), nextRun: next.map(Self.iso),
+                        schedule: Self.describe(action.schedule), lastRun: last, nextRun: next,
                         runs: runs.map(LogsActionRun.init)))
             }
         }
@@ -160,8 +160,6 @@ extension OwnerAPI {
         case .cron(let expression): "cron \(expression.source) (UTC)"
         }
     }
-
-    static func iso(_ date: Date) -> String { date.formatted(.iso8601) }
 }
 
 /// How many live tails are open, and how they poll.
@@ -199,7 +197,7 @@ struct LogsAction: Encodable {
     let id, name: String
     let description: String?
     let micro, schedule: String
-    let lastRun, nextRun: String?
+    let lastRun, nextRun: Date?
     let runs: [LogsActionRun]
 
     /// With explicit nulls, as docs/api.md shows it.
@@ -219,10 +217,11 @@ struct LogsAction: Encodable {
 }
 
 struct LogsActionRun: Encodable {
-    let at, trigger, result: String
+    let at: Date
+    let trigger, result: String
     let succeeded: Bool
 
     init(_ run: ActionRun) {
-        (at, trigger, result, succeeded) = (run.at.formatted(.iso8601), run.trigger.rawValue, run.result, run.succeeded)
+        (at, trigger, result, succeeded) = (run.at, run.trigger.rawValue, run.result, run.succeeded)
     }
 }

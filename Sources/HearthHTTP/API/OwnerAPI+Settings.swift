@@ -178,10 +178,11 @@ struct SettingsKeyRequest: Decodable {
 }
 
 struct SettingsAppKey: Encodable {
-    let id, name, hint, createdAt: String
+    let id, name, hint: String
+    let createdAt: Date
 
     init(_ key: AppKeyInfo) {
-        (id, name, hint, createdAt) = (key.id, key.name, key.hint, key.createdAt.formatted(.iso8601))
+        (id, name, hint, createdAt) = (key.id, key.name, key.hint, key.createdAt)
     }
 }
 

@@ -25,14 +25,10 @@ struct DiscoverListing: Encodable {
     }
 
     static func response(_ releases: [ReleaseInfo], origin: String, layout: DataLayout) throws -> Response {
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.dateEncodingStrategy = .iso8601
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let listing = releases.map {
             DiscoverListing($0, origin: origin, hasIcon: FileManager.default.fileExists(atPath: layout.resolve($0.iconPath).path))
         }
-        let body = try encoder.encode(["releases": listing])
+        let body = try APIResponse.encoder.encode(["releases": listing])
         var headers: HTTPFields = [:]
         headers[.contentType] = "application/json"
         headers[.cacheControl] = "no-cache"
